@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error('credinject: not built yet');
+process.exit(2);
