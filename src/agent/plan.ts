@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** File formats the agent can render from a credential's Secret volume. */
+export const renderFormats = ['kubeconfig', 'docker-config', 'aws-credentials', 'rclone-conf'] as const;
+export const RenderFormat = z.enum(renderFormats);
+export type RenderFormat = z.infer<typeof RenderFormat>;
+
+/** Env var through which the engine hands the agent its plan (JSON of `AgentPlan`). */
+export const agentPlanEnv = 'CREDINJECT_AGENT_PLAN';
+
+/** Where the injected agent finds Secret volumes and writes rendered files. */
+export const agentPaths = {
+  secretsRoot: '/var/run/credinject/secrets',
+  renderedRoot: '/var/run/credinject/rendered',
+} as const;
+
+export const AgentOutput = z.object({
+  /** Credential (Secret) name; used in log lines, never its values. */
+  credential: z.string().min(1),
+  format: RenderFormat,
+  /** Directory of the Secret volume (kubelet's atomic-writer layout with `..data`). */
+  sourceDir: z.string().min(1),
+  /** Absolute path of the rendered file inside the shared emptyDir. */
+  path: z.string().min(1),
+  /** File mode, 0400 or 0440. */
+  mode: z.number().int().min(0).max(0o777),
+});
+export type AgentOutput = z.infer<typeof AgentOutput>;
+
+/** Everything the agent needs to run, written by the engine into the agent container's env. */
+export const AgentPlan = z.object({
+  version: z.literal(1),
+  outputs: z.array(AgentOutput).min(1),
+});
+export type AgentPlan = z.infer<typeof AgentPlan>;
