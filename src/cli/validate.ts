@@ -1,0 +1,5 @@
+/** Placeholder until the `validate` command lands: says so instead of pretending. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('credinject validate: not built yet\n');
+  return 2;
+}
