@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { RenderFormat } from '../agent/plan.js';
+import type { CredentialInfo, CredentialProblem } from './credentialInfo.js';
+
+/** An env var the credential sets: from one of its keys, or a fixed value (e.g. a file path). */
+export type EnvSource = { name: string; key: string } | { name: string; value: string };
+
+/** Files the credential puts in its mount directory: which keys (all when omitted), which mode. */
+export interface FileSpec {
+  keys?: string[];
+  mode: number;
+}
+
+/** What one credential contributes to a container and its pod, before conflicts are checked. */
+export interface InjectionSpec {
+  env: EnvSource[];
+  files?: FileSpec;
+  imagePullSecret?: boolean;
+}
+
+/** The settings an injection is made with, resolved from pod and Secret annotations. */
+export interface InjectionContext {
+  credential: CredentialInfo;
+  /** Directory for file-style injection, always absolute. */
+  mountPath: string;
+  /** Explicit mount path from an annotation (pod or Secret); absent when the default applies. */
+  explicitMountPath: boolean;
+  envPrefix: string;
+}
+
+/** One credential type of DESIGN §1: its data contract and its default injection. */
+export interface CredentialType {
+  name: string;
+  /** Shape of the decoded values (UTF-8 text): required, optional and, for closed types, no other keys. */
+  schema: z.ZodType;
+  /** The Secret `type` this credential must have, when the type demands one. */
+  secretType?: string;
+  /** Value checks beyond the shape (PEM, JSON, URLs, conflicts); may look at the Secret's annotations. */
+  checkValues?(data: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): CredentialProblem[];
+  /** Whether `env-prefix` annotations apply. */
+  envPrefix: boolean;
+  /** Default mount directory when no annotation sets one. */
+  defaultMountPath?(credentialName: string): string;
+  /** Formats the agent can render from this type; the first of `defaultRender` is always rendered. */
+  renderFormats: readonly RenderFormat[];
+  defaultRender?: RenderFormat;
+  inject(context: InjectionContext): InjectionSpec;
+}

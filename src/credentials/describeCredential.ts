@@ -1,0 +1,26 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { keys } from '../engine/annotationKeys.js';
+import type { CredentialInfo } from './credentialInfo.js';
+import { secretKeyNames } from './secretData.js';
+import { validateCredential } from './validateCredential.js';
+
+/**
+ * What the engine and the webhook's cache keep of a credential Secret: metadata, key names and the
+ * validation problems. The values are read once for validation and not kept.
+ */
+export function describeCredential(secret: V1Secret): CredentialInfo {
+  const metadata = secret.metadata ?? {};
+  const created = metadata.creationTimestamp as Date | string | undefined;
+  const info: CredentialInfo = {
+    name: metadata.name ?? '',
+    namespace: metadata.namespace ?? '',
+    type: metadata.labels?.[keys.typeLabel] ?? '',
+    secretType: secret.type ?? 'Opaque',
+    keys: secretKeyNames(secret),
+    labels: { ...metadata.labels },
+    annotations: { ...metadata.annotations },
+    problems: validateCredential(secret),
+  };
+  if (created !== undefined) info.createdAt = created instanceof Date ? created.toISOString() : String(created);
+  return info;
+}

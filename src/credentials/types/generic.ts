@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { keys as annotationKeys } from '../../engine/annotationKeys.js';
+import type { CredentialType } from '../credentialType.js';
+import { envNamePattern } from '../formatChecks.js';
+
+export const generic: CredentialType = {
+  name: 'generic',
+  schema: z.record(z.string(), z.string()),
+  checkValues: (data, annotations) => {
+    // With a mount path the keys become file names, so any Secret key is fine.
+    if (annotations[annotationKeys.mountPath]) return [];
+    const prefix = annotations[annotationKeys.envPrefix] ?? '';
+    return Object.keys(data)
+      .filter((key) => !envNamePattern.test(prefix + key))
+      .map((key) => ({
+        key,
+        rule: 'not-env-name',
+        message: `key "${key}" is not a valid env var name (letters, digits, _; not starting with a digit); rename it or set ${annotationKeys.mountPath} to inject files`,
+      }));
+  },
+  envPrefix: true,
+  renderFormats: [],
+  inject: ({ credential, envPrefix, explicitMountPath }) =>
+    explicitMountPath
+      ? { env: [], files: { mode: 0o440 } }
+      : { env: credential.keys.map((key) => ({ name: envPrefix + key, key })) },
+};

@@ -1,0 +1,65 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { keys } from '../engine/annotationKeys.js';
+import type { Denial } from '../engine/decision.js';
+import type { CredentialProblem } from './credentialInfo.js';
+import type { CredentialType } from './credentialType.js';
+import { problemsFromZod } from './problemsFromZod.js';
+import { credentialTypeNames, credentialTypes } from './registry.js';
+import { decodeSecretData } from './secretData.js';
+
+const scopes = ['namespace', 'cluster'];
+
+function allowedKeys(type: CredentialType): string[] {
+  return type.schema instanceof z.ZodObject ? Object.keys(type.schema.shape) : [];
+}
+
+function checkMetadata(secret: V1Secret, type: CredentialType): CredentialProblem[] {
+  const problems: CredentialProblem[] = [];
+  const scope = secret.metadata?.labels?.[keys.scopeLabel];
+  if (scope !== undefined && !scopes.includes(scope)) {
+    problems.push({ rule: 'bad-scope', message: `label ${keys.scopeLabel} must be "namespace" or "cluster"` });
+  }
+  const secretType = secret.type ?? 'Opaque';
+  if (type.secretType && secretType !== type.secretType) {
+    problems.push({ rule: 'wrong-secret-type', message: `type ${type.name} needs Secret type ${type.secretType}, not ${secretType}` });
+  }
+  const mountPath = secret.metadata?.annotations?.[keys.mountPath];
+  if (mountPath !== undefined && !mountPath.startsWith('/')) {
+    problems.push({ rule: 'bad-mount-path', message: `annotation ${keys.mountPath} must be an absolute path` });
+  }
+  return problems;
+}
+
+/**
+ * Check a credential Secret against its type's data contract. Problems name keys and rules and say
+ * how to fix them; no value of the Secret appears in any of them.
+ */
+export function validateCredential(secret: V1Secret): CredentialProblem[] {
+  const typeName = secret.metadata?.labels?.[keys.typeLabel];
+  const type = typeName === undefined ? undefined : credentialTypes.get(typeName);
+  if (!type) {
+    return [{ rule: 'unknown-type', message: `label ${keys.typeLabel} must be one of ${credentialTypeNames.join(', ')}` }];
+  }
+  const decoded = decodeSecretData(secret);
+  const text: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of decoded.values) text[key] = value.toString('utf8');
+  const shape = type.schema.safeParse(text);
+  const annotations = secret.metadata?.annotations ?? {};
+  return [
+    ...checkMetadata(secret, type),
+    ...decoded.problems,
+    ...(shape.success ? [] : problemsFromZod(type.name, shape.error.issues, allowedKeys(type))),
+    ...(type.checkValues?.(text, annotations) ?? []),
+  ];
+}
+
+/** One line per problem, prefixed by its key, for denials and CLI output. */
+export function describeProblems(problems: readonly CredentialProblem[]): string {
+  return problems.map((problem) => problem.message).join('; ');
+}
+
+/** The denial the validating webhook returns for an invalid credential Secret. */
+export function credentialDenial(secretName: string, problems: readonly CredentialProblem[]): Denial {
+  return { reason: 'InvalidCredential', message: `credential "${secretName}" is invalid: ${describeProblems(problems)}` };
+}
