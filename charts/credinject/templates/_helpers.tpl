@@ -1,0 +1,118 @@
+{{/*
+Names. fullname is the release name when it already contains the chart name ("credinject"),
+otherwise <release>-credinject; every object of the release is named from it.
+*/}}
+{{- define "credinject.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "credinject.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Secret with the serving certificate (written by the server, cert-manager, or you). */}}
+{{- define "credinject.tlsSecretName" -}}
+{{- if eq .Values.tls.mode "existingSecret" }}
+{{- required "tls.existingSecret.name is required when tls.mode=existingSecret" .Values.tls.existingSecret.name }}
+{{- else }}
+{{- printf "%s-tls" (include "credinject.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The cert-manager Certificate for the serving certificate; the CA injector reads its CA. */}}
+{{- define "credinject.servingCertName" -}}
+{{- printf "%s-serving" (include "credinject.fullname" .) }}
+{{- end }}
+
+{{- define "credinject.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "credinject.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: credinject
+{{- end }}
+
+{{- define "credinject.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "credinject.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "credinject.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{- define "credinject.agentImage" -}}
+{{- .Values.agent.image | default (include "credinject.image" .) }}
+{{- end }}
+
+{{/*
+The CEL matchConditions of the webhooks: the API server sends a request only when the object
+carries the credinject.dev/inject annotation where that kind keeps it. `object` is untyped in
+webhook matchConditions, so has() on a field a kind does not have is false, not an error; but
+selecting through a missing field is an error, and an error with failurePolicy Fail rejects the
+request: every level is guarded with has().
+*/}}
+{{- define "credinject.cel.onObject" -}}
+has(object.metadata) && has(object.metadata.annotations) && 'credinject.dev/inject' in object.metadata.annotations
+{{- end }}
+
+{{- define "credinject.cel.onPodTemplate" -}}
+has(object.spec) && has(object.spec.template) && has(object.spec.template.metadata) && has(object.spec.template.metadata.annotations) && 'credinject.dev/inject' in object.spec.template.metadata.annotations
+{{- end }}
+
+{{- define "credinject.cel.onJobTemplatePodTemplate" -}}
+has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.spec) && has(object.spec.jobTemplate.spec.template) && has(object.spec.jobTemplate.spec.template.metadata) && has(object.spec.jobTemplate.spec.template.metadata.annotations) && 'credinject.dev/inject' in object.spec.jobTemplate.spec.template.metadata.annotations
+{{- end }}
+
+{{/*
+Fields every webhook shares. Call with (dict "root" $ "path" "/mutate").
+*/}}
+{{- define "credinject.webhookCommon" -}}
+{{- $root := .root -}}
+admissionReviewVersions: ["v1"]
+sideEffects: None
+matchPolicy: Equivalent
+timeoutSeconds: {{ $root.Values.webhook.timeoutSeconds }}
+clientConfig:
+  {{- if $root.Values.webhook.url }}
+  url: {{ printf "%s%s" (trimSuffix "/" $root.Values.webhook.url) .path | quote }}
+  {{- else }}
+  service:
+    name: {{ include "credinject.fullname" $root }}
+    namespace: {{ $root.Release.Namespace }}
+    path: {{ .path | quote }}
+    port: 443
+  {{- end }}
+  {{- with $root.Values.webhook.caBundle }}
+  caBundle: {{ . | quote }}
+  {{- end }}
+namespaceSelector:
+  matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values:
+        {{- range (concat (list "kube-system" $root.Release.Namespace) $root.Values.excludedNamespaces) | uniq }}
+        - {{ . | quote }}
+        {{- end }}
+{{- end }}
+
+{{/* Annotations of both webhook configurations. */}}
+{{- define "credinject.webhookConfigAnnotations" -}}
+{{- $annotations := deepCopy .Values.webhook.annotations -}}
+{{- if eq .Values.tls.mode "certManager" }}
+{{- $_ := set $annotations "cert-manager.io/inject-ca-from" (printf "%s/%s" .Release.Namespace (include "credinject.servingCertName" .)) }}
+{{- end }}
+{{- with $annotations -}}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
