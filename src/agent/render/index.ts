@@ -1,0 +1,20 @@
+import type { RenderFormat } from '../plan.js';
+import type { Renderer } from './renderer.js';
+
+export type { RenderResult, Renderer, SecretFiles } from './renderer.js';
+
+/**
+ * Each format's renderer, loaded on first use: the agent is a long-lived sidecar in every pod, and
+ * a pod that renders no kubeconfig should not keep the `yaml` package in memory.
+ */
+const loaders: Record<RenderFormat, () => Promise<Renderer>> = {
+  kubeconfig: async () => (await import('./kubeconfig.js')).renderKubeconfig,
+  'docker-config': async () => (await import('./dockerConfig.js')).renderDockerConfig,
+  'aws-credentials': async () => (await import('./awsCredentials.js')).renderAwsCredentials,
+  'rclone-conf': async () => (await import('./rcloneConf.js')).renderRcloneConf,
+};
+
+/** The renderer for a format (module loaded once, then cached by the module system). */
+export function loadRenderer(format: RenderFormat): Promise<Renderer> {
+  return loaders[format]();
+}
