@@ -5,10 +5,13 @@ import type { CredentialInfo, CredentialProblem } from './credentialInfo.js';
 /** An env var the credential sets: from one of its keys, or a fixed value (e.g. a file path). */
 export type EnvSource = { name: string; key: string } | { name: string; value: string };
 
-/** Files the credential puts in its mount directory: which keys (all when omitted), which mode. */
+/**
+ * Files the credential puts in its mount directory: which keys (all when omitted), and who may read
+ * them. `owner-only` is 0400 (ssh refuses anything wider); `readable` lets a non-root app read them.
+ */
 export interface FileSpec {
   keys?: string[];
-  mode: number;
+  access: 'owner-only' | 'readable';
 }
 
 /** What one credential contributes to a container and its pod, before conflicts are checked. */

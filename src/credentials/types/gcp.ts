@@ -28,6 +28,6 @@ export const gcp: CredentialType = {
   renderFormats: [],
   inject: ({ mountPath }) => ({
     env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${mountPath}/${keyFile}` }],
-    files: { keys: [keyFile], mode: 0o440 },
+    files: { keys: [keyFile], access: 'readable' },
   }),
 };

@@ -22,6 +22,6 @@ export const generic: CredentialType = {
   renderFormats: [],
   inject: ({ credential, envPrefix, explicitMountPath }) =>
     explicitMountPath
-      ? { env: [], files: { mode: 0o440 } }
+      ? { env: [], files: { access: 'readable' } }
       : { env: credential.keys.map((key) => ({ name: envPrefix + key, key })) },
 };

@@ -34,5 +34,5 @@ export const ssh: CredentialType = {
   defaultMountPath: () => '/root/.ssh',
   renderFormats: [],
   // 0400: ssh refuses private keys that others can read.
-  inject: () => ({ env: [], files: { mode: 0o400 } }),
+  inject: () => ({ env: [], files: { access: 'owner-only' } }),
 };

@@ -1,0 +1,93 @@
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { type AgentPlan, agentPaths, agentPlanEnv } from '../agent/plan.js';
+import { type Contribution, readableMode } from './credentialContribution.js';
+import { isSubset } from './isSubset.js';
+import type { InjectionOptions } from './options.js';
+
+export const agentContainerName = 'credinject-agent';
+export const agentInitContainerName = 'credinject-agent-init';
+/** The image's entry point; exec probes do not go through ENTRYPOINT. */
+const agentEntry = ['node', '/app/dist/cli/main.js'];
+
+/** The agent's plan: one output per rendered format of each credential. */
+export function agentPlan(contributions: readonly Contribution[], fsGroup: number | undefined): AgentPlan | undefined {
+  const outputs = contributions.flatMap(({ credential, rendered }) =>
+    (rendered?.outputs ?? []).map(({ format, fileName }) => ({
+      credential: credential.name,
+      format,
+      sourceDir: `${agentPaths.secretsRoot}/${credential.name}`,
+      path: `${agentPaths.renderedRoot}/${credential.name}/${fileName}`,
+      mode: readableMode(fsGroup),
+    })),
+  );
+  return outputs.length > 0 ? { version: 1, outputs } : undefined;
+}
+
+function agentContainer(name: string, args: string[], plan: AgentPlan, contributions: readonly Contribution[], spec: V1PodSpec, options: InjectionOptions): V1Container {
+  const runAsUser = spec.securityContext?.runAsUser || options.agentRunAsUser;
+  const runAsGroup = spec.securityContext?.fsGroup ?? spec.securityContext?.runAsGroup ?? runAsUser;
+  return {
+    name,
+    image: options.agentImage,
+    imagePullPolicy: options.agentImagePullPolicy,
+    args,
+    env: [{ name: agentPlanEnv, value: JSON.stringify(plan) }],
+    resources: options.agentResources,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser,
+      runAsGroup,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: contributions.flatMap(({ credential, rendered }) =>
+      rendered
+        ? [
+            { name: rendered.secretVolume.name, mountPath: `${agentPaths.secretsRoot}/${credential.name}`, readOnly: true },
+            { name: rendered.outputVolume.name, mountPath: `${agentPaths.renderedRoot}/${credential.name}` },
+          ]
+        : [],
+    ),
+  };
+}
+
+/** Put `container` in `list` at its name's place, or at the front/back when absent; unchanged if ours already. */
+function place(list: V1Container[] | undefined, container: V1Container, front: boolean): V1Container[] {
+  const items = [...(list ?? [])];
+  const index = items.findIndex((item) => item.name === container.name);
+  if (index >= 0) {
+    if (!isSubset(container, items[index])) items[index] = container;
+    return items;
+  }
+  return front ? [container, ...items] : [...items, container];
+}
+
+/**
+ * Add the agent that renders files for the app containers. Native mode: one init container with
+ * `restartPolicy: Always` placed first, so init containers after it see the files. Legacy mode: an
+ * init container that renders once, plus a plain sidecar that keeps files fresh — left out for pods
+ * meant to finish (Jobs), which a never-ending sidecar would keep running.
+ */
+export function injectAgent(spec: V1PodSpec, contributions: readonly Contribution[], options: InjectionOptions): void {
+  const fsGroup = spec.securityContext?.fsGroup;
+  const plan = agentPlan(contributions, fsGroup);
+  if (!plan) return;
+  if (options.sidecarMode === 'native') {
+    const agent = agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options);
+    agent.restartPolicy = 'Always';
+    agent.startupProbe = { exec: { command: [...agentEntry, 'agent', 'probe'] }, periodSeconds: 1, failureThreshold: 120 };
+    spec.initContainers = place(spec.initContainers, agent, true);
+    return;
+  }
+  const once = agentContainer(agentInitContainerName, ['agent', '--once'], plan, contributions, spec, options);
+  spec.initContainers = place(spec.initContainers, once, true);
+  if (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure') return;
+  spec.containers = place(spec.containers, agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options), false);
+}
+
+/** Our own containers are never injection targets. */
+export function isAgentContainer(name: string): boolean {
+  return name === agentContainerName || name === agentInitContainerName;
+}

@@ -1,0 +1,44 @@
+import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
+import type { Contribution } from './credentialContribution.js';
+import { isSubset } from './isSubset.js';
+import type { Finding } from './resolveCredentials.js';
+
+const maxWarning = 120;
+
+function shortWarning(text: string): string {
+  return text.length <= maxWarning ? text : `${text.slice(0, maxWarning - 1)}…`;
+}
+
+/**
+ * Add the credentials' env vars to one container. A variable the container already sets wins (with a
+ * warning naming it); one we added before is left alone; two credentials setting one name deny.
+ */
+export function injectContainerEnv(container: V1Container, contributions: readonly Contribution[]): { warnings: string[]; findings: Finding[] } {
+  const warnings: string[] = [];
+  const findings: Finding[] = [];
+  const owners = new Map<string, string>();
+  const existing = new Map((container.env ?? []).map((variable) => [variable.name, variable]));
+  const added: V1EnvVar[] = [];
+  for (const { credential, env } of contributions) {
+    for (const variable of env) {
+      const owner = owners.get(variable.name);
+      if (owner !== undefined && owner !== credential.name) {
+        findings.push({
+          reason: 'Conflict',
+          message: `credentials "${owner}" and "${credential.name}" both set ${variable.name} in container "${container.name}"; inject only one, or give one an env-prefix`,
+        });
+        continue;
+      }
+      owners.set(variable.name, credential.name);
+      const present = existing.get(variable.name);
+      if (present === undefined) {
+        added.push(variable);
+        existing.set(variable.name, variable);
+      } else if (!isSubset(variable, present)) {
+        warnings.push(shortWarning(`container "${container.name}" keeps its own ${variable.name}; credential "${credential.name}" did not override it`));
+      }
+    }
+  }
+  if (added.length > 0) container.env = [...(container.env ?? []), ...added];
+  return { warnings, findings };
+}

@@ -1,0 +1,43 @@
+import type { V1Container, V1VolumeMount } from '@kubernetes/client-node';
+import { keys } from './annotationKeys.js';
+import type { Contribution } from './credentialContribution.js';
+import type { Finding } from './resolveCredentials.js';
+
+/** The volume a contribution shows to app containers, if any. */
+function appVolumeName(contribution: Contribution): string | undefined {
+  return contribution.fileVolume?.name ?? contribution.rendered?.outputVolume.name;
+}
+
+/**
+ * Mount each credential's directory read-only into one container. A path another volume already
+ * uses, or that two credentials want, denies with both names: the API server would reject it anyway.
+ */
+export function injectContainerMounts(container: V1Container, contributions: readonly Contribution[]): Finding[] {
+  const findings: Finding[] = [];
+  const byPath = new Map((container.volumeMounts ?? []).map((mount) => [mount.mountPath, mount]));
+  const owners = new Map<string, string>();
+  const added: V1VolumeMount[] = [];
+  for (const contribution of contributions) {
+    const volume = appVolumeName(contribution);
+    if (volume === undefined) continue;
+    const name = contribution.credential.name;
+    const path = contribution.mountPath;
+    const owner = owners.get(path);
+    if (owner !== undefined) {
+      findings.push({ reason: 'Conflict', message: `credentials "${owner}" and "${name}" both mount at ${path} in container "${container.name}"; set ${keys.mountPathFor}${name}` });
+      continue;
+    }
+    owners.set(path, name);
+    const present = byPath.get(path);
+    if (present === undefined) {
+      added.push({ name: volume, mountPath: path, readOnly: true });
+    } else if (present.name !== volume) {
+      findings.push({
+        reason: 'Conflict',
+        message: `credential "${name}" mounts at ${path}, where container "${container.name}" already mounts volume "${present.name}"; set ${keys.mountPathFor}${name}`,
+      });
+    }
+  }
+  if (added.length > 0) container.volumeMounts = [...(container.volumeMounts ?? []), ...added];
+  return findings;
+}

@@ -1,0 +1,100 @@
+import type { V1EnvVar, V1Volume } from '@kubernetes/client-node';
+import type { RenderFormat } from '../agent/plan.js';
+import type { CredentialInfo } from '../credentials/credentialInfo.js';
+import type { CredentialType, EnvSource } from '../credentials/credentialType.js';
+import { envNamePattern } from '../credentials/formatChecks.js';
+import { credentialTypes } from '../credentials/registry.js';
+import { keys } from './annotationKeys.js';
+import { credentialVolumeName } from './credentialVolumeName.js';
+import type { InjectionRequest } from './injectionRequest.js';
+import { renderTargets } from './renderTargets.js';
+import type { Finding } from './resolveCredentials.js';
+
+/** Files the agent renders for one credential, into its own emptyDir. */
+export interface RenderedFiles {
+  secretVolume: V1Volume;
+  outputVolume: V1Volume;
+  outputs: { format: RenderFormat; fileName: string }[];
+}
+
+/** Everything one credential adds, before it is merged into containers and checked for conflicts. */
+export interface Contribution {
+  credential: CredentialInfo;
+  env: V1EnvVar[];
+  /** Directory where the credential's files (Secret or rendered) appear in app containers. */
+  mountPath: string;
+  /** Secret volume mounted into app containers (file-style types). */
+  fileVolume?: V1Volume;
+  rendered?: RenderedFiles;
+  pullSecret?: string;
+}
+
+/** File modes that let the app read: with an fsGroup the group suffices, without one kubelet's files are root's. */
+export function readableMode(fsGroup: number | undefined): number {
+  return fsGroup === undefined ? 0o444 : 0o440;
+}
+
+function toEnvVar(source: EnvSource, secretName: string): V1EnvVar {
+  return 'key' in source
+    ? { name: source.name, valueFrom: { secretKeyRef: { name: secretName, key: source.key } } }
+    : { name: source.name, value: source.value };
+}
+
+function secretVolume(credential: CredentialInfo, mode: number, items?: string[]): V1Volume {
+  const secret: NonNullable<V1Volume['secret']> = { secretName: credential.name, defaultMode: mode };
+  if (items) secret.items = items.map((key) => ({ key, path: key }));
+  return { name: credentialVolumeName(credential.name), secret };
+}
+
+function renderFormatsFor(type: CredentialType, requested: readonly RenderFormat[], name: string): { formats: RenderFormat[]; findings: Finding[] } {
+  const formats = [...new Set([...(type.defaultRender ? [type.defaultRender] : []), ...requested])];
+  const findings = formats
+    .filter((format) => !type.renderFormats.includes(format))
+    .map((format): Finding => ({
+      reason: 'InvalidAnnotation',
+      message: `credential "${name}" (type ${type.name}) cannot be rendered as ${format}; ${type.renderFormats.length > 0 ? `it renders ${type.renderFormats.join(', ')}` : 'it renders nothing'}`,
+    }));
+  return { formats: formats.filter((format) => type.renderFormats.includes(format)), findings };
+}
+
+/**
+ * Work out what one valid credential contributes to the pod, from its type's default injection and
+ * the pod's annotations (mount path and env prefix overrides, render requests).
+ */
+export function credentialContribution(
+  credential: CredentialInfo,
+  request: InjectionRequest,
+  fsGroup: number | undefined,
+): { contribution?: Contribution; findings: Finding[] } {
+  const type = credentialTypes.get(credential.type);
+  if (!type) return { findings: [{ reason: 'InvalidCredential', message: `credential "${credential.name}" has unknown type "${credential.type}"` }] };
+  const name = credential.name;
+  const explicitMount = request.mountPaths.get(name) ?? credential.annotations[keys.mountPath];
+  const mountPath = explicitMount ?? type.defaultMountPath?.(name) ?? `/var/run/credinject/${name}`;
+  const envPrefix = type.envPrefix ? (request.envPrefixes.get(name) ?? credential.annotations[keys.envPrefix] ?? '') : '';
+  const spec = type.inject({ credential, mountPath, explicitMountPath: explicitMount !== undefined, envPrefix });
+  const findings: Finding[] = spec.env
+    .filter((source) => !envNamePattern.test(source.name))
+    .map((source) => ({ reason: 'InvalidCredential', message: `credential "${name}" would set env "${source.name}", which is not a valid env var name; rename the key or use a mount path` }));
+  const contribution: Contribution = { credential, mountPath, env: spec.env.map((source) => toEnvVar(source, name)) };
+  if (spec.files) {
+    const mode = spec.files.access === 'owner-only' ? 0o400 : readableMode(fsGroup);
+    contribution.fileVolume = secretVolume(credential, mode, spec.files.keys);
+  }
+  if (spec.imagePullSecret) contribution.pullSecret = name;
+  const render = renderFormatsFor(type, request.render.get(name) ?? [], name);
+  findings.push(...render.findings);
+  if (render.formats.length > 0) {
+    if (contribution.fileVolume) {
+      findings.push({ reason: 'InvalidAnnotation', message: `credential "${name}" cannot be both mounted as files and rendered` });
+    }
+    contribution.rendered = {
+      // Only the agent mounts this one; no other container of the pod sees it.
+      secretVolume: secretVolume(credential, readableMode(fsGroup)),
+      outputVolume: { name: credentialVolumeName(name, 'rendered'), emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+      outputs: render.formats.map((format) => ({ format, fileName: renderTargets[format].fileName })),
+    };
+    contribution.env.push(...render.formats.flatMap((format) => renderTargets[format].env(mountPath)));
+  }
+  return findings.length > 0 ? { findings } : { contribution, findings };
+}

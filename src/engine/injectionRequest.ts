@@ -1,0 +1,75 @@
+import { RenderFormat, renderFormats } from '../agent/plan.js';
+import { keys } from './annotationKeys.js';
+
+/** What an object's credinject annotations ask for, parsed once into a typed value. */
+export interface InjectionRequest {
+  /** Credential names in the order given, each once; includes those named only by `render`. */
+  credentials: string[];
+  /** Containers to inject into; undefined means every entry of `spec.containers`. */
+  containers?: string[];
+  render: Map<string, RenderFormat[]>;
+  mountPaths: Map<string, string>;
+  envPrefixes: Map<string, string>;
+}
+
+const secretName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const envPrefixPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function splitList(value: string): string[] {
+  return [...new Set(value.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
+}
+
+/** Credential names the annotations mention (inject and render), unvalidated: for the usage index. */
+export function requestedCredentialNames(annotations: Readonly<Record<string, string>> | undefined): string[] {
+  if (!annotations) return [];
+  const rendered = splitList(annotations[keys.render] ?? '').map((entry) => entry.split(':')[0]?.trim() ?? '');
+  return [...new Set([...splitList(annotations[keys.inject] ?? ''), ...rendered])].filter((name) => name !== '');
+}
+
+/** True when the annotations ask credinject for anything at all. */
+export function requestsInjection(annotations: Readonly<Record<string, string>> | undefined): boolean {
+  return annotations !== undefined && (keys.inject in annotations || keys.render in annotations);
+}
+
+/**
+ * Parse the annotations of a Pod or pod template. Returns the request, or the list of problems
+ * (each a sentence naming the annotation and how to fix it); undefined when nothing is asked.
+ */
+export function parseInjectionRequest(
+  annotations: Readonly<Record<string, string>> | undefined,
+): { request?: InjectionRequest; problems: string[] } {
+  if (!annotations || !requestsInjection(annotations)) return { problems: [] };
+  const problems: string[] = [];
+  const credentials = splitList(annotations[keys.inject] ?? '');
+  const render = new Map<string, RenderFormat[]>();
+  for (const entry of splitList(annotations[keys.render] ?? '')) {
+    const [name = '', format = '', ...rest] = entry.split(':').map((part) => part.trim());
+    const parsed = RenderFormat.safeParse(format);
+    if (name === '' || rest.length > 0 || !parsed.success) {
+      problems.push(`${keys.render} entry "${entry}" must be <credential>:<format> with format one of ${renderFormats.join(', ')}`);
+      continue;
+    }
+    render.set(name, [...new Set([...(render.get(name) ?? []), parsed.data])]);
+    if (!credentials.includes(name)) credentials.push(name);
+  }
+  for (const name of credentials) {
+    if (!secretName.test(name) || name.length > 253) problems.push(`"${name}" in ${keys.inject} is not a valid Secret name`);
+  }
+  const mountPaths = new Map<string, string>();
+  const envPrefixes = new Map<string, string>();
+  for (const [key, value] of Object.entries(annotations)) {
+    if (key.startsWith(keys.mountPathFor)) {
+      const name = key.slice(keys.mountPathFor.length);
+      if (!value.startsWith('/') || value.includes(':')) problems.push(`${key} must be an absolute path without ":"`);
+      else mountPaths.set(name, value.replace(/\/+$/, '') || '/');
+    } else if (key.startsWith(keys.envPrefixFor)) {
+      const name = key.slice(keys.envPrefixFor.length);
+      if (value !== '' && !envPrefixPattern.test(value)) problems.push(`${key} must be a valid env var prefix (letters, digits, _)`);
+      else envPrefixes.set(name, value);
+    }
+  }
+  if (credentials.length === 0) problems.push(`${keys.inject} names no credential; list Secret names separated by commas`);
+  const request: InjectionRequest = { credentials, render, mountPaths, envPrefixes };
+  if (keys.containers in annotations) request.containers = splitList(annotations[keys.containers] ?? '');
+  return problems.length > 0 ? { problems } : { request, problems };
+}

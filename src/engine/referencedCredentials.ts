@@ -1,0 +1,10 @@
+import { requestedCredentialNames } from './injectionRequest.js';
+import { effectiveRequest } from './workloadAnnotations.js';
+
+/**
+ * Credential names a Pod or workload references through its own or its pod template's annotations.
+ * The usage index keeps these to answer "who uses this Secret" on DELETE.
+ */
+export function referencedCredentials(object: unknown): string[] {
+  return requestedCredentialNames(effectiveRequest(object));
+}

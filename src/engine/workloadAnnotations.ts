@@ -1,0 +1,44 @@
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { keys } from './annotationKeys.js';
+import { podTemplatePath, valueAt } from './podTemplateLocation.js';
+import type { PodTemplate } from './injectPodTemplate.js';
+
+/** Annotation keys a user sets to ask for injection (not the status keys credinject writes). */
+export function isRequestKey(key: string): boolean {
+  return (
+    key === keys.inject ||
+    key === keys.containers ||
+    key === keys.render ||
+    key.startsWith(keys.mountPathFor) ||
+    key.startsWith(keys.envPrefixFor)
+  );
+}
+
+function requestAnnotations(metadata: V1ObjectMeta | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata?.annotations ?? {}).filter(([key]) => isRequestKey(key)));
+}
+
+/** The pod template of a workload object, or undefined when it has none or is not a workload. */
+export function podTemplateOf(object: unknown): PodTemplate | undefined {
+  const kind = (object as { kind?: string } | null)?.kind;
+  const path = podTemplatePath(kind);
+  const template = path ? valueAt(object, path) : undefined;
+  return typeof template === 'object' && template !== null ? (template as PodTemplate) : undefined;
+}
+
+/**
+ * Copy the workload-level request annotations into the pod template, in place. The workload's
+ * value wins: it is the one the user edits, and a stale copy must not outlive a change to it.
+ */
+export function copyWorkloadAnnotations(object: { metadata?: V1ObjectMeta }, template: PodTemplate): void {
+  const copied = requestAnnotations(object.metadata);
+  if (Object.keys(copied).length === 0) return;
+  template.metadata = template.metadata ?? {};
+  template.metadata.annotations = { ...template.metadata.annotations, ...copied };
+}
+
+/** The request annotations that decide what a Pod or workload gets: its own plus its template's. */
+export function effectiveRequest(object: unknown): Record<string, string> {
+  const metadata = (object as { metadata?: V1ObjectMeta } | null)?.metadata;
+  return { ...requestAnnotations(podTemplateOf(object)?.metadata), ...requestAnnotations(metadata) };
+}
