@@ -1,5 +1,62 @@
-/** Placeholder until the `inject` command lands: says so instead of pretending. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('credinject inject: not built yet\n');
-  return 2;
+import type { V1Secret } from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import { isCredentialSecret, staticCredentials } from '../credentials/staticCredentials.js';
+import { injectObject } from '../engine/injectObject.js';
+import { InjectionOptions } from '../engine/options.js';
+import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from './manifests.js';
+
+const help = `usage: credinject inject -f <file|-> [--credentials <file>] [-n <namespace>]
+
+Prints the manifests with credentials injected, as the webhook would at admission.
+  -f, --filename      manifests to inject (multi-document YAML or a List); - for stdin
+  --credentials       credential Secrets to resolve against (default: those in -f)
+  -n, --namespace     namespace of objects that name none (default "default")
+  --agent-image       image of the credinject agent sidecar
+  --sidecar-mode      native (default) or legacy
+Exit 1, printing nothing on stdout, when any object would be denied.
+`;
+
+function namespaceOf(object: unknown, fallback: string): string {
+  return (object as { metadata?: { namespace?: string } } | null)?.metadata?.namespace ?? fallback;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        filename: { type: 'string', short: 'f' },
+        credentials: { type: 'string' },
+        namespace: { type: 'string', short: 'n', default: 'default' },
+        'agent-image': { type: 'string' },
+        'sidecar-mode': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`credinject inject: ${(err as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if (args.help) return process.stdout.write(help), 0;
+  if (!args.filename) return process.stderr.write(`credinject inject: -f is required\n\n${help}`), 2;
+  const options = InjectionOptions.safeParse({ agentImage: args['agent-image'], sidecarMode: args['sidecar-mode'] });
+  if (!options.success) return process.stderr.write(`credinject inject: --sidecar-mode must be native or legacy\n`), 2;
+  try {
+    const objects = parseManifests(await readSource(args.filename), args.filename);
+    const secretObjects = args.credentials ? parseManifests(await readSource(args.credentials), args.credentials) : objects;
+    const credentials = staticCredentials(secretObjects.filter(isCredentialSecret) as V1Secret[], args.namespace);
+    const results = objects.map((object) => ({ object, result: injectObject(object, namespaceOf(object, args.namespace), credentials, options.data) }));
+    for (const { object, result } of results) {
+      for (const warning of result.warnings) process.stderr.write(`Warning: ${describeObject(object)}: ${warning}\n`);
+    }
+    const denied = results.filter(({ result }) => result.denial);
+    for (const { object, result } of denied) process.stderr.write(`credinject: ${describeObject(object)} denied: ${result.denial?.message}\n`);
+    if (denied.length > 0) return 1;
+    process.stdout.write(formatManifests(results.map(({ result }) => result.object)));
+    return 0;
+  } catch (err) {
+    if (err instanceof ManifestError) return process.stderr.write(`credinject inject: ${err.message}\n`), 1;
+    throw err;
+  }
 }
