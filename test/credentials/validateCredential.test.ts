@@ -1,0 +1,97 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { credentialTypeNames } from '../../src/credentials/registry.js';
+import { credentialDenial, validateCredential } from '../../src/credentials/validateCredential.js';
+import { credentialSecret, exampleSecret, exampleSecrets, exampleValue } from '../fixtures/secrets.js';
+
+const ca = exampleValue('prod-cluster', 'ca_certificate');
+const clientCert = exampleValue('oke-cluster', 'client_certificate');
+const clientKey = exampleValue('oke-cluster', 'client_key');
+const sshKey = exampleValue('git-ssh', 'id_ed25519');
+const serviceAccount = JSON.parse(exampleValue('gcp-sa', 'service-account.json')) as Record<string, unknown>;
+
+function withData(name: string, change: (data: Record<string, string>) => void): V1Secret {
+  const secret = exampleSecret(name);
+  const data = { ...secret.stringData };
+  change(data);
+  secret.stringData = data;
+  return secret;
+}
+
+describe('validateCredential', () => {
+  it('covers all twelve types of the design', () => {
+    expect([...credentialTypeNames].sort()).toEqual(
+      ['access-key', 'aws', 'azure', 'docker-registry', 'gcp', 'generic', 'huggingface', 'kubernetes', 'oci', 'password', 'rclone', 'ssh'],
+    );
+    expect(new Set(exampleSecrets().map((s) => s.metadata?.labels?.['credinject.dev/type']))).toEqual(new Set(credentialTypeNames));
+  });
+
+  it.each(exampleSecrets().map((secret) => [secret.metadata?.name, secret] as const))('accepts the example %s', (_name, secret) => {
+    expect(validateCredential(secret)).toEqual([]);
+  });
+
+  it('reads base64 data as well as stringData', () => {
+    const secret = exampleSecret('aws-s3');
+    secret.data = Object.fromEntries(Object.entries(secret.stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    delete secret.stringData;
+    expect(validateCredential(secret)).toEqual([]);
+  });
+
+  const invalid: [string, V1Secret, string, string | undefined][] = [
+    ['an unknown type', credentialSecret('x', 'vault', { token: 't' }), 'unknown-type', undefined],
+    ['a missing required key', withData('aws-s3', (d) => delete d['secret_access_key']), 'missing-key', 'secret_access_key'],
+    ['an empty required key', withData('hf-token', (d) => (d['token'] = '')), 'empty-value', 'token'],
+    ['an unknown key of a closed type', withData('aws-s3', (d) => (d['profile'] = 'x')), 'unknown-key', 'profile'],
+    ['data that is not base64', { ...exampleSecret('hf-token'), stringData: undefined, data: { token: '***' } }, 'not-base64', 'token'],
+    ['a docker-registry Secret of the wrong Secret type', { ...exampleSecret('registry'), type: 'Opaque' }, 'wrong-secret-type', undefined],
+    ['a docker config without auths', withData('registry', (d) => (d['.dockerconfigjson'] = '{"credsStore":"x"}')), 'no-auths', '.dockerconfigjson'],
+    ['a docker config that is not JSON', withData('registry', (d) => (d['.dockerconfigjson'] = '{auths')), 'not-json', '.dockerconfigjson'],
+    ['a GCP key that is not JSON', withData('gcp-sa', (d) => (d['service-account.json'] = 'nope')), 'not-service-account', 'service-account.json'],
+    ['a GCP JSON that is not a service account', withData('gcp-sa', (d) => (d['service-account.json'] = JSON.stringify({ ...serviceAccount, type: 'authorized_user' }))), 'not-service-account', 'service-account.json'],
+    ['a GCP service account without a PEM key', withData('gcp-sa', (d) => (d['service-account.json'] = JSON.stringify({ ...serviceAccount, private_key: 'x' }))), 'not-service-account', 'service-account.json'],
+    ['azure without a way to authenticate', withData('azure-blob', (d) => delete d['account_key']), 'no-auth', undefined],
+    ['a kubernetes server that is not https', withData('prod-cluster', (d) => (d['server'] = 'http://k8s.example.com')), 'not-https', 'server'],
+    ['a kubernetes CA that is not PEM', withData('prod-cluster', (d) => (d['ca_certificate'] = 'not a cert')), 'not-pem', 'ca_certificate'],
+    ['a kubernetes credential without CA', withData('prod-cluster', (d) => delete d['ca_certificate']), 'missing-key', 'ca_certificate'],
+    ['a kubernetes credential without server', withData('prod-cluster', (d) => delete d['server']), 'missing-key', 'server'],
+    ['kubernetes with token and client certificate', withData('prod-cluster', (d) => Object.assign(d, { client_certificate: clientCert, client_key: clientKey })), 'conflict', 'token'],
+    ['oci with token and client certificate', withData('oke-cluster', (d) => (d['token'] = 'x')), 'conflict', 'token'],
+    ['kubernetes with neither token nor certificate', withData('prod-cluster', (d) => delete d['token']), 'missing-key', undefined],
+    ['a client certificate without its key', withData('oke-cluster', (d) => delete d['client_key']), 'missing-key', 'client_key'],
+    ['a client key that is not PEM', withData('oke-cluster', (d) => (d['client_key'] = 'x')), 'not-pem', 'client_key'],
+    ['ssh without a private key', withData('git-ssh', (d) => delete d['id_ed25519']), 'missing-key', undefined],
+    ['ssh with a private key that is not one', withData('git-ssh', (d) => (d['id_rsa'] = 'hello')), 'not-private-key', 'id_rsa'],
+    ['ssh with an unknown key', withData('git-ssh', (d) => (d['notes.txt'] = 'x')), 'unknown-key', 'notes.txt'],
+    ['rclone keys in lower case', withData('r2-bucket', (d) => (d['rclone_config_r2_region'] = 'auto')), 'not-rclone-key', 'rclone_config_r2_region'],
+    ['rclone keys naming two remotes', withData('r2-bucket', (d) => Object.assign(d, { RCLONE_CONFIG_GCS_TYPE: 'gcs' })), 'two-remotes', undefined],
+    ['rclone without a TYPE key', withData('r2-bucket', (d) => delete d['RCLONE_CONFIG_R2_TYPE']), 'missing-key', undefined],
+    ['generic keys that are not env names', credentialSecret('g', 'generic', { 'api-key': 'x' }), 'not-env-name', 'api-key'],
+    ['a scope that is not namespace or cluster', credentialSecret('h', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': 'global' } } }), 'bad-scope', undefined],
+  ];
+
+  it.each(invalid)('rejects %s with its own rule', (_case, secret, rule, key) => {
+    const problems = validateCredential(secret);
+    expect(problems.map((p) => p.rule)).toContain(rule);
+    const problem = problems.find((p) => p.rule === rule);
+    expect(problem?.key).toBe(key);
+    expect(problem?.message.length).toBeGreaterThan(10);
+  });
+
+  it('accepts generic keys that are not env names when injected as files', () => {
+    const secret = credentialSecret('g', 'generic', { 'config.json': '{}' }, { metadata: { annotations: { 'credinject.dev/mount-path': '/etc/app' } } });
+    expect(validateCredential(secret)).toEqual([]);
+  });
+
+  it('names both sides of a token and certificate conflict and says it is deliberate', () => {
+    const secret = withData('prod-cluster', (d) => Object.assign(d, { client_certificate: clientCert, client_key: clientKey }));
+    const { message } = credentialDenial('prod-cluster', validateCredential(secret));
+    expect(message).toContain('"prod-cluster"');
+    expect(message).toMatch(/token.*client_certificate/);
+    expect(message).toContain('stricter');
+  });
+
+  it('accepts an ssh key alone', () => {
+    expect(validateCredential(credentialSecret('s', 'ssh', { id_ed25519: sshKey }))).toEqual([]);
+    expect(ca).toContain('BEGIN CERTIFICATE');
+  });
+});
