@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../fixtures/runCli.js';
+
+const examples = ['-f', 'examples/workloads.yaml', '--credentials', 'examples/credentials.yaml'];
+
+function documents(text: string): any[] {
+  return parseAllDocuments(text).map((d) => d.toJS());
+}
+
+describe('credinject inject', () => {
+  it('injects the shipped examples: the Pod and the pod templates of the Deployment and CronJob', () => {
+    const { code, stdout, stderr } = runCli(['inject', ...examples]);
+    expect(code).toBe(0);
+    const [pod, deployment, cron] = documents(stdout);
+    expect(pod.metadata.annotations['credinject.dev/status']).toBe('injected');
+    expect(pod.spec.containers[0].env.map((e: { name: string }) => e.name)).toContain('AWS_ACCESS_KEY_ID');
+    expect(deployment.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry' }]);
+    expect(cron.spec.jobTemplate.spec.template.spec.initContainers[0].name).toBe('credinject-agent');
+    expect(stderr).toContain('Warning: Pod/trainer: container "train" keeps its own AWS_REGION');
+  });
+
+  it('gives the same output when run on its own output (injection is idempotent)', () => {
+    const once = runCli(['inject', ...examples]).stdout;
+    const twice = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], once);
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toBe(once);
+  });
+
+  it('reads Lists and resolves credentials found in the input itself', () => {
+    const list = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hf', labels: { 'credinject.dev/type': 'huggingface' } }, stringData: { token: 't' } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { 'credinject.dev/inject': 'hf' } }, spec: { containers: [{ name: 'c' }] } },
+      ],
+    });
+    const { code, stdout } = runCli(['inject', '-f', '-'], list);
+    expect(code).toBe(0);
+    const [secret, pod] = documents(stdout);
+    expect(secret.kind).toBe('Secret');
+    expect(pod.spec.containers[0].env[0]).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
+  });
+
+  it('exits 1 with the denial on stderr and prints nothing when an object would be denied', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    credinject.dev/inject: missing-one\nspec:\n  containers: [{name: c}]\n';
+    const { code, stdout, stderr } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Pod/p denied: credential "missing-one" not found in namespace "default"');
+  });
+
+  it('names the document and line of malformed YAML without a stack trace', () => {
+    const { code, stderr } = runCli(['inject', '-f', '-'], 'kind: Pod\n---\nmetadata:\n  name: [unclosed\n');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^credinject inject: -: document 2, line \d+: invalid YAML/);
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('exits 2 with usage on a missing -f', () => {
+    const { code, stderr } = runCli(['inject']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('-f is required');
+  });
+});
+
+describe('credinject validate', () => {
+  it('accepts every shipped example credential', () => {
+    const { code, stdout } = runCli(['validate', '-f', 'examples/credentials.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('13 valid, 0 invalid');
+  });
+
+  it('prints per-field errors and exits 1 for invalid credentials, without their values', () => {
+    const bad = [
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: k\n  labels: {credinject.dev/type: kubernetes}\nstringData:\n  server: http://value-marker-1\n  ca_certificate: value-marker-2\n  token: value-marker-3\n',
+    ].join('');
+    const { code, stdout } = runCli(['validate', '-f', '-'], bad);
+    expect(code).toBe(1);
+    expect(stdout).toContain('invalid  k (kubernetes)');
+    expect(stdout).toContain('server: key "server" must be an https:// URL');
+    expect(stdout).toContain('ca_certificate: key "ca_certificate" is not a PEM certificate');
+    expect(stdout).not.toContain('value-marker');
+  });
+
+  it('exits 1 when the file holds no credential', () => {
+    const { code, stderr } = runCli(['validate', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    expect(code).toBe(1);
+    expect(stderr).toContain('no credential Secrets');
+  });
+});
