@@ -1,18 +1,12 @@
 import { z } from 'zod';
+import { renderFormats } from './planNames.js';
 
-/** File formats the agent can render from a credential's Secret volume. */
-export const renderFormats = ['kubeconfig', 'docker-config', 'aws-credentials', 'rclone-conf'] as const;
+// The constants live in a zod-free module so the agent sidecar can use them without loading zod.
+export { agentPaths, agentPlanEnv, renderFormats } from './planNames.js';
+
+/** A file format the agent renders (see `renderFormats`). */
 export const RenderFormat = z.enum(renderFormats);
 export type RenderFormat = z.infer<typeof RenderFormat>;
-
-/** Env var through which the engine hands the agent its plan (JSON of `AgentPlan`). */
-export const agentPlanEnv = 'CREDINJECT_AGENT_PLAN';
-
-/** Where the injected agent finds Secret volumes and writes rendered files. */
-export const agentPaths = {
-  secretsRoot: '/var/run/credinject/secrets',
-  renderedRoot: '/var/run/credinject/rendered',
-} as const;
 
 export const AgentOutput = z.object({
   /** Credential (Secret) name; used in log lines, never its values. */

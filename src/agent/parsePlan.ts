@@ -1,0 +1,50 @@
+import type { AgentOutput, AgentPlan } from './plan.js';
+import { renderFormats } from './planNames.js';
+
+export type PlanResult = { ok: true; plan: AgentPlan } | { ok: false; message: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function outputAt(value: unknown, at: string): AgentOutput | string {
+  if (!isRecord(value)) return `${at}: expected an object`;
+  const { credential, format, sourceDir, path, mode } = value;
+  if (!isName(credential)) return `${at}.credential: expected a non-empty string`;
+  if (!renderFormats.some((known) => known === format)) return `${at}.format: expected one of ${renderFormats.join(', ')}`;
+  if (!isName(sourceDir)) return `${at}.sourceDir: expected a non-empty string`;
+  if (!isName(path)) return `${at}.path: expected a non-empty string`;
+  if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    return `${at}.mode: expected an integer file mode from 0 to 0777`;
+  }
+  // Known fields only, as zod's z.object strips the rest.
+  return { credential, format: format as AgentOutput['format'], sourceDir, path, mode };
+}
+
+/**
+ * Parse the agent's plan with the rules of the zod `AgentPlan` schema, without zod: the sidecar runs
+ * in every pod and zod costs it ~7 MB of memory. A test holds this parser to the schema. Also
+ * rejects two outputs writing one path, which would make them overwrite each other forever.
+ */
+export function parsePlan(json: string): PlanResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { ok: false, message: 'not valid JSON' };
+  }
+  if (!isRecord(value)) return { ok: false, message: 'expected a JSON object' };
+  if (value['version'] !== 1) return { ok: false, message: 'version: expected 1' };
+  const list = value['outputs'];
+  if (!Array.isArray(list) || list.length === 0) return { ok: false, message: 'outputs: expected a non-empty array' };
+  const outputs: AgentOutput[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of list.entries()) {
+    const output = outputAt(item, `outputs.${index}`);
+    if (typeof output === 'string') return { ok: false, message: output };
+    if (seen.has(output.path)) return { ok: false, message: `outputs.${index}.path: another output already writes ${output.path}` };
+    seen.add(output.path);
+    outputs.push(output);
+  }
+  return { ok: true, plan: { version: 1, outputs } };
+}

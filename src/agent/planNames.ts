@@ -1,0 +1,16 @@
+/**
+ * The plan contract's plain constants, kept free of zod: the agent sidecar imports these without
+ * loading zod (about 7 MB of resident memory in every pod). `plan.ts` re-exports them.
+ */
+
+/** File formats the agent can render from a credential's Secret volume. */
+export const renderFormats = ['kubeconfig', 'docker-config', 'aws-credentials', 'rclone-conf'] as const;
+
+/** Env var through which the engine hands the agent its plan (JSON of `AgentPlan`). */
+export const agentPlanEnv = 'CREDINJECT_AGENT_PLAN';
+
+/** Where the injected agent finds Secret volumes and writes rendered files. */
+export const agentPaths = {
+  secretsRoot: '/var/run/credinject/secrets',
+  renderedRoot: '/var/run/credinject/rendered',
+} as const;
