@@ -1,5 +1,6 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
+import { copyForInjection } from './copyOnWrite.js';
 import type { Denial } from './decision.js';
 import { denialFrom, injectPodTemplate, type PodTemplate } from './injectPodTemplate.js';
 import { defaultInjectionOptions } from './options.js';
@@ -13,9 +14,14 @@ import { copyWorkloadAnnotations, podTemplateOf } from './workloadAnnotations.js
 export function checkReferences(object: unknown, namespace: string, credentials: CredentialLookup, oldObject?: unknown): Denial | undefined {
   const operation = oldObject === undefined ? 'CREATE' : 'UPDATE';
   if (isUnchangedUpdate({ object, namespace, operation, oldObject })) return undefined;
-  const copy = structuredClone(object) as { kind?: string; metadata?: V1ObjectMeta };
-  const template: PodTemplate | undefined = copy.kind === 'Pod' ? (copy as PodTemplate) : podTemplateOf(copy);
+  let template: PodTemplate | undefined;
+  if ((object as { kind?: string } | null)?.kind === 'Pod') {
+    template = copyForInjection(object as PodTemplate);
+  } else {
+    const copy = structuredClone(object) as { metadata?: V1ObjectMeta };
+    template = podTemplateOf(copy);
+    if (template) copyWorkloadAnnotations(copy, template);
+  }
   if (!template) return undefined;
-  if (copy.kind !== 'Pod') copyWorkloadAnnotations(copy, template);
   return denialFrom(injectPodTemplate(template, namespace, credentials, defaultInjectionOptions).findings);
 }

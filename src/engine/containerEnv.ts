@@ -39,6 +39,6 @@ export function injectContainerEnv(container: V1Container, contributions: readon
       }
     }
   }
-  if (added.length > 0) container.env = [...(container.env ?? []), ...structuredClone(added)];
+  if (added.length > 0) container.env = [...(container.env ?? []), ...added];
   return { warnings, findings };
 }

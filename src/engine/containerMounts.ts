@@ -38,6 +38,6 @@ export function injectContainerMounts(container: V1Container, contributions: rea
       });
     }
   }
-  if (added.length > 0) container.volumeMounts = [...(container.volumeMounts ?? []), ...structuredClone(added)];
+  if (added.length > 0) container.volumeMounts = [...(container.volumeMounts ?? []), ...added];
   return findings;
 }

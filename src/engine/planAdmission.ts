@@ -1,9 +1,10 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import jsonPatch from 'fast-json-patch';
 import { isDeepStrictEqual } from 'node:util';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
+import { copyForInjection } from './copyOnWrite.js';
 import type { Decision } from './decision.js';
 import { denialFrom, injectPodTemplate, type PodTemplate } from './injectPodTemplate.js';
+import { jsonDiff } from './jsonDiff.js';
 import type { InjectionOptions } from './options.js';
 import { copyWorkloadAnnotations, effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
 
@@ -34,11 +35,11 @@ export function isUnchangedUpdate(input: AdmissionInput): boolean {
 }
 
 function planPod(pod: KubeObject, namespace: string, credentials: CredentialLookup, options: InjectionOptions): Decision {
-  const injected = structuredClone(pod) as PodTemplate;
+  const injected = copyForInjection(pod as PodTemplate);
   const result = injectPodTemplate(injected, namespace, credentials, options);
   const denial = denialFrom(result.findings);
   if (denial) return { patch: [], warnings: [], denial };
-  return { patch: jsonPatch.compare(pod, injected), warnings: result.warnings };
+  return { patch: jsonDiff(pod, injected), warnings: result.warnings };
 }
 
 function planWorkload(input: AdmissionInput, credentials: CredentialLookup, options: InjectionOptions): Decision {
@@ -46,10 +47,10 @@ function planWorkload(input: AdmissionInput, credentials: CredentialLookup, opti
   const template = podTemplateOf(copy);
   if (!template) return nothing;
   copyWorkloadAnnotations(copy, template);
-  const patch = jsonPatch.compare(input.object as object, copy);
+  const patch = jsonDiff(input.object, copy);
   if (isUnchangedUpdate(input)) return { patch, warnings: [] };
   // Inject into a throwaway copy only to find problems now, at apply time; the stored template stays clean.
-  const trial = injectPodTemplate(structuredClone(template), input.namespace, credentials, options);
+  const trial = injectPodTemplate(copyForInjection(template), input.namespace, credentials, options);
   const denial = denialFrom(trial.findings);
   return denial ? { patch: [], warnings: [], denial } : { patch, warnings: trial.warnings };
 }

@@ -276,3 +276,29 @@ describe('planAdmission on workloads', () => {
     expect(plan({ kind: 'ConfigMap', metadata: { annotations: { 'credinject.dev/inject': 'x' } } })).toEqual({ patch: [], warnings: [] });
   });
 });
+
+describe('planAdmission purity', () => {
+  function deepFreeze<T>(value: T): T {
+    if (typeof value === 'object' && value !== null) {
+      Object.values(value).forEach(deepFreeze);
+      Object.freeze(value);
+    }
+    return value;
+  }
+
+  it.each([
+    ['native', defaultInjectionOptions],
+    ['legacy', InjectionOptions.parse({ sidecarMode: 'legacy' })],
+  ])('never writes into the object it is given (%s sidecar)', (_mode, options) => {
+    const pod = podRequesting('aws-s3, gcp-sa, git-ssh, registry, prod-cluster', {
+      containers: [{ name: 'app', env: [{ name: 'A', value: '1' }], volumeMounts: [] }, { name: 'side' }],
+      initContainers: [{ name: 'setup' }],
+    });
+    pod.spec!.volumes = [{ name: 'data', emptyDir: {} }];
+    const snapshot = structuredClone(pod);
+    const decision = plan(deepFreeze(pod), options);
+    expect(decision.denial).toBeUndefined();
+    expect(decision.patch.length).toBeGreaterThan(0);
+    expect(pod).toEqual(snapshot);
+  });
+});
