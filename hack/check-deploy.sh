@@ -4,7 +4,8 @@
 #   2. values the schema must refuse make `helm template` fail, naming the offending key;
 #   3. the templates make no cluster lookups (`helm template` output applies as is, also with
 #      a server-side dry run);
-#   4. deploy/ is what hack/render-deploy.sh renders now (else: a diff, and how to fix it).
+#   4. deploy/ is what hack/render-deploy.sh renders now (else: a diff, and how to fix it), and it
+#      builds with `kubectl kustomize` (when kubectl is installed).
 # Runs every check, then exits non-zero when any failed.
 set -euo pipefail
 
@@ -91,6 +92,15 @@ if ! diff -ru "${REPO_ROOT}/deploy" "${tmp}/deploy" >"${tmp}/deploy.diff"; then
   fail "deploy/ is out of date with charts/credinject: run hack/render-deploy.sh and commit deploy/"
 else
   pass "deploy/ matches charts/credinject"
+fi
+
+# kustomize: `kubectl apply -k deploy/` needs the base to build (skipped without kubectl).
+if command -v kubectl >/dev/null 2>&1; then
+  if kubectl kustomize "${REPO_ROOT}/deploy" >"${tmp}/kustomized.yaml" 2>"${tmp}/kustomize.log"; then
+    pass "kubectl kustomize deploy/: $(grep -c '^kind:' "${tmp}/kustomized.yaml") objects"
+  else
+    fail "kubectl kustomize deploy/"; cat "${tmp}/kustomize.log" >&2
+  fi
 fi
 
 if ((failures > 0)); then
