@@ -1,0 +1,42 @@
+import type { Decision } from '../engine/decision.js';
+import { keys, namespaceControllerUser } from '../engine/annotationKeys.js';
+import { allowed } from './response.js';
+import type { UsageIndex } from './store.js';
+
+/** How many users a denial names; the rest are counted, so the message stays short. */
+export const namedUsersLimit = 5;
+
+export interface DeletionRequest {
+  /** Name of the Secret being deleted (from `oldObject`, else `request.name`). */
+  name: string;
+  namespace: string;
+  /** The Secret's annotations as they were before the DELETE (`oldObject`). */
+  annotations: Record<string, string>;
+  /** `request.userInfo.username`. */
+  username: string | undefined;
+}
+
+/**
+ * Deletion protection for a credential Secret: deny while a Pod or workload template in its
+ * namespace references it. Namespace teardown must never be blocked (a stuck Terminating namespace
+ * is worse than a broken pod, and its pods are going away too), and `allow-delete` is the break glass.
+ */
+export function deletionCheck(request: DeletionRequest, usage: UsageIndex): Decision {
+  if (request.username === namespaceControllerUser) return allowed();
+  if (request.annotations[keys.allowDelete] === 'true') return allowed();
+  const { total, users } = usage.usersOf(request.namespace, request.name);
+  if (total === 0) return allowed();
+  const named = users.slice(0, namedUsersLimit).join(', ');
+  const more = total > namedUsersLimit ? ` and ${total - namedUsersLimit} more` : '';
+  return {
+    patch: [],
+    warnings: [],
+    denial: {
+      reason: 'CredentialInUse',
+      message:
+        `credential "${request.name}" is used by ${total} object${total === 1 ? '' : 's'} in namespace ` +
+        `"${request.namespace}": ${named}${more}; remove the references first, or annotate the Secret ` +
+        `${keys.allowDelete}="true" to delete it anyway`,
+    },
+  };
+}

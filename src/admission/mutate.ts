@@ -1,0 +1,23 @@
+import type { Decision } from '../engine/decision.js';
+import type { InjectionOptions } from '../engine/options.js';
+import { planAdmission } from '../engine/planAdmission.js';
+import { isPod, isWorkload } from './kinds.js';
+import { allowed } from './response.js';
+import type { AdmissionRequest } from './review.js';
+import type { AdmissionStore } from './store.js';
+
+/**
+ * The mutating webhook: Pods are injected at CREATE (their spec is immutable afterwards), workloads
+ * are prepared at CREATE/UPDATE. The engine decides (including letting unchanged UPDATEs and objects
+ * being deleted through); this only picks what reaches it.
+ */
+export function mutate(request: AdmissionRequest, store: AdmissionStore, options: InjectionOptions): Decision {
+  const { operation, object } = request;
+  if (operation !== 'CREATE' && operation !== 'UPDATE') return allowed();
+  if (object === null || object === undefined) return allowed();
+  const pod = isPod(request.kind);
+  if (!pod && !isWorkload(request.kind)) return allowed();
+  if (pod && operation !== 'CREATE') return allowed();
+  const input = { object, namespace: request.namespace ?? '', operation, ...(request.oldObject ? { oldObject: request.oldObject } : {}) };
+  return planAdmission(input, store.credentials, options);
+}

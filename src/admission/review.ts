@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * The `admission.k8s.io/v1` AdmissionReview as the API server sends it. Only the fields we read are
+ * typed; `object` and `oldObject` stay `unknown` JSON so zod never strips a field the engine needs
+ * (a stripped field would turn into a bogus `remove` in a patch).
+ */
+const GroupVersionKind = z.object({ group: z.string(), version: z.string(), kind: z.string() });
+const GroupVersionResource = z.object({ group: z.string(), version: z.string(), resource: z.string() });
+
+/** A JSON object (a Kubernetes object) kept as is; null is how DELETE and CONNECT send "none". */
+const KubeObject = z.record(z.string(), z.unknown()).nullish();
+
+export const Operation = z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+export type Operation = z.infer<typeof Operation>;
+
+export const AdmissionRequest = z.object({
+  uid: z.string().min(1),
+  kind: GroupVersionKind,
+  resource: GroupVersionResource,
+  subResource: z.string().optional(),
+  /** Empty for pods made from `generateName` (every controller-made pod). */
+  name: z.string().optional(),
+  /** The object's namespace; the only trustworthy one (the object's own may be unset). */
+  namespace: z.string().optional(),
+  operation: Operation,
+  userInfo: z
+    .object({ username: z.string().optional(), groups: z.array(z.string()).optional() })
+    .default({}),
+  object: KubeObject,
+  oldObject: KubeObject,
+  dryRun: z.boolean().optional(),
+});
+export type AdmissionRequest = z.infer<typeof AdmissionRequest>;
+
+export const admissionApiVersion = 'admission.k8s.io/v1';
+
+export const AdmissionReview = z.object({
+  apiVersion: z.literal(admissionApiVersion),
+  kind: z.literal('AdmissionReview'),
+  request: AdmissionRequest,
+});
+export type AdmissionReview = z.infer<typeof AdmissionReview>;
+
+/** What we answer: the same apiVersion/kind with a response for the request's uid. */
+export interface AdmissionResponseReview {
+  apiVersion: typeof admissionApiVersion;
+  kind: 'AdmissionReview';
+  response: {
+    uid: string;
+    allowed: boolean;
+    patchType?: 'JSONPatch';
+    /** base64 of the JSON array of RFC 6902 operations. */
+    patch?: string;
+    warnings?: string[];
+    status?: { code: number; message: string; reason: string };
+  };
+}
+
+/**
+ * Reads an untrusted body into a review, or a readable reason it is not one. Issues name the path
+ * and the rule only: zod does not echo input values, so a Secret's data cannot leak through here.
+ */
+export function parseReview(body: unknown): { review: AdmissionReview } | { error: string } {
+  const result = AdmissionReview.safeParse(body);
+  if (result.success) return { review: result.data };
+  const issues = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  return { error: `not an admission.k8s.io/v1 AdmissionReview: ${issues.join('; ')}` };
+}

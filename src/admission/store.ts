@@ -1,0 +1,21 @@
+import type { CredentialLookup } from '../credentials/credentialInfo.js';
+
+/** Who references a credential: the total and the users as `Kind/name`, most telling first. */
+export interface CredentialUsers {
+  total: number;
+  users: string[];
+}
+
+/**
+ * Answers "who uses this credential?" for deletion protection. Implemented in memory by `kube/`
+ * (fed by informers) and by static mode; the admission handlers only see this interface.
+ */
+export interface UsageIndex {
+  usersOf(namespace: string, credential: string): CredentialUsers;
+}
+
+/** What the admission handlers read: credential metadata and usage, never the cluster itself. */
+export interface AdmissionStore {
+  credentials: CredentialLookup;
+  usage: UsageIndex;
+}

@@ -1,0 +1,62 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { credentialDenial, validateCredential } from '../credentials/validateCredential.js';
+import { checkReferences } from '../engine/checkReferences.js';
+import type { Decision } from '../engine/decision.js';
+import { keys } from '../engine/annotationKeys.js';
+import { deletionCheck, type DeletionRequest } from './deletionCheck.js';
+import { isPod, isSecret, isWorkload } from './kinds.js';
+import { objectMeta } from './objectMeta.js';
+import { allowed } from './response.js';
+import type { AdmissionRequest } from './review.js';
+import type { AdmissionStore } from './store.js';
+
+/**
+ * The validating webhook: credential Secrets are checked against their type's contract on
+ * CREATE/UPDATE and protected from deletion while used; Pods and workloads are denied when they
+ * reference credentials that do not exist. Anything else is allowed untouched.
+ */
+export function validate(request: AdmissionRequest, store: AdmissionStore): Decision {
+  const namespace = request.namespace ?? '';
+  if (isSecret(request.kind)) return validateSecret(request, namespace, store);
+  if (!isPod(request.kind) && !isWorkload(request.kind)) return allowed();
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return allowed();
+  if (request.object === null || request.object === undefined) return allowed();
+  // A running pod's spec cannot change; a pod UPDATE (labels, finalizers) is no reason to deny.
+  if (isPod(request.kind) && request.operation === 'UPDATE') return allowed();
+  // On UPDATE the engine lets unchanged references and objects being deleted through.
+  const oldObject = request.operation === 'UPDATE' ? (request.oldObject ?? undefined) : undefined;
+  const denial = checkReferences(request.object, namespace, store.credentials, oldObject);
+  return denial ? { patch: [], warnings: [], denial } : allowed();
+}
+
+function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore): Decision {
+  const old = request.oldObject ? objectMeta(request.oldObject) : undefined;
+  if (request.operation === 'DELETE') {
+    // Without oldObject we cannot see the labels; the webhook is only called for credentials
+    // (objectSelector), so protecting by name is the safe reading.
+    if (old && old.labels[keys.typeLabel] === undefined) return allowed();
+    return deletionCheck(protectedSecret(request, namespace, old?.name, old?.annotations ?? {}), store.usage);
+  }
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return allowed();
+  const meta = objectMeta(request.object);
+  if (meta.labels[keys.typeLabel] === undefined) {
+    // Dropping the type label ends the Secret's life as a credential: for its users that is a
+    // deletion, so it is guarded like one.
+    if (old?.labels[keys.typeLabel] === undefined) return allowed();
+    const annotations = { ...old.annotations, ...meta.annotations };
+    return deletionCheck(protectedSecret(request, namespace, meta.name ?? old.name, annotations), store.usage);
+  }
+  const problems = validateCredential(request.object as V1Secret);
+  if (problems.length === 0) return allowed();
+  const name = meta.name ?? request.name ?? meta.generateName ?? '';
+  return { patch: [], warnings: [], denial: credentialDenial(name, problems) };
+}
+
+function protectedSecret(
+  request: AdmissionRequest,
+  namespace: string,
+  name: string | undefined,
+  annotations: Record<string, string>,
+): DeletionRequest {
+  return { name: name ?? request.name ?? '', namespace, annotations, username: request.userInfo.username };
+}

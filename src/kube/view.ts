@@ -1,0 +1,20 @@
+import type { AdmissionStore } from '../admission/store.js';
+import type { CredentialStore } from './credentialStore.js';
+import type { MutableUsageIndex } from './usageIndex.js';
+
+/**
+ * Everything the server needs from "the cluster": the admission store plus readiness and sizes.
+ * Two implementations: informers against a cluster, and a file of Secrets (static mode).
+ */
+export interface KubeView extends AdmissionStore {
+  credentials: CredentialStore;
+  usage: MutableUsageIndex;
+  /** Per watched resource: has its first list landed? */
+  syncState(): Record<string, boolean>;
+  stop(): Promise<void>;
+}
+
+/** Ready when every source has synced; a view with no sources (static mode) is ready at once. */
+export function viewSynced(view: KubeView): boolean {
+  return Object.values(view.syncState()).every(Boolean);
+}

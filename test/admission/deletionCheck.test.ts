@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { deletionCheck, type DeletionRequest } from '../../src/admission/deletionCheck.js';
+import { createUsageIndex } from '../../src/kube/usageIndex.js';
+
+function indexWith(count: number, namespace = 'ml') {
+  const usage = createUsageIndex();
+  usage.set({ namespace, kind: 'Deployment', name: 'web', credentials: ['aws-s3'] });
+  for (let i = 1; i < count; i++) usage.set({ namespace, kind: 'Pod', name: `web-${i}`, credentials: ['aws-s3'] });
+  return usage;
+}
+
+const request = (changes: Partial<DeletionRequest> = {}): DeletionRequest => ({
+  name: 'aws-s3',
+  namespace: 'ml',
+  annotations: {},
+  username: 'alice',
+  ...changes,
+});
+
+describe('deletionCheck', () => {
+  it('allows deleting a credential nobody uses', () => {
+    expect(deletionCheck(request(), createUsageIndex()).denial).toBeUndefined();
+  });
+
+  it('denies while used, naming the users and the count', () => {
+    const { denial } = deletionCheck(request(), indexWith(2));
+    expect(denial?.reason).toBe('CredentialInUse');
+    expect(denial?.message).toContain('used by 2 objects in namespace "ml": Deployment/web, Pod/web-1;');
+    expect(denial?.message).toContain('credinject.dev/allow-delete="true"');
+  });
+
+  it('names at most five users and counts the rest', () => {
+    const { denial } = deletionCheck(request(), indexWith(8));
+    expect(denial?.message).toContain('used by 8 objects');
+    expect(denial?.message).toContain('Deployment/web, Pod/web-1, Pod/web-2, Pod/web-3, Pod/web-4 and 3 more');
+    expect(denial?.message).not.toContain('Pod/web-5');
+  });
+
+  it('lets the break-glass annotation through', () => {
+    expect(deletionCheck(request({ annotations: { 'credinject.dev/allow-delete': 'true' } }), indexWith(3)).denial).toBeUndefined();
+  });
+
+  it.each(['false', 'yes', 'True'])('treats allow-delete "%s" as not set', (value) => {
+    expect(deletionCheck(request({ annotations: { 'credinject.dev/allow-delete': value } }), indexWith(1)).denial).toBeDefined();
+  });
+
+  it('never blocks namespace teardown by the namespace controller', () => {
+    const username = 'system:serviceaccount:kube-system:namespace-controller';
+    expect(deletionCheck(request({ username }), indexWith(3)).denial).toBeUndefined();
+  });
+
+  it('counts only users in the Secret namespace', () => {
+    expect(deletionCheck(request(), indexWith(3, 'other')).denial).toBeUndefined();
+  });
+});

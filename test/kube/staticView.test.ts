@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { manifestObjects, staticViewFromObjects } from '../../src/kube/staticView.js';
+import { fixtureView } from '../admission/reviews.js';
+
+describe('static view', () => {
+  it('holds the credential Secrets of the file by namespace, with key names and no values', () => {
+    const view = fixtureView();
+    const aws = view.credentials.get('ml', 'aws-s3');
+    expect(aws?.keys).toEqual(['access_key_id', 'region', 'secret_access_key']);
+    expect(JSON.stringify(aws)).not.toContain('AKIAFIXTURE');
+    expect(view.credentials.get('other', 'aws-s3')?.keys).toEqual(['access_key_id', 'secret_access_key']);
+  });
+
+  it('is ready at once: there is nothing to sync', () => {
+    expect(fixtureView().syncState()).toEqual({});
+  });
+
+  it('indexes Pods and workloads of the file as users, and skips Secrets without the label', () => {
+    const objects = manifestObjects(`
+apiVersion: v1
+kind: Secret
+metadata: {name: plain}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: ml, annotations: {credinject.dev/inject: "aws-s3"}}
+spec: {template: {metadata: {}, spec: {containers: [{name: a, image: b}]}}}
+`);
+    const view = staticViewFromObjects(objects);
+    expect(view.credentials.size()).toBe(0);
+    expect(view.usage.usersOf('ml', 'aws-s3').users).toEqual(['Deployment/web']);
+  });
+
+  it('flattens a kind: List', () => {
+    const objects = manifestObjects('apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n');
+    expect(objects).toHaveLength(1);
+  });
+
+  it('reports broken YAML by position without quoting it', () => {
+    expect(() => manifestObjects('a: [SECRET-MARKER')).toThrow(/not valid YAML/);
+    try {
+      manifestObjects('a: [SECRET-MARKER');
+    } catch (err) {
+      expect((err as Error).message).not.toContain('SECRET-MARKER');
+    }
+  });
+});
