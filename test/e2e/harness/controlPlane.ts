@@ -567,6 +567,9 @@ export async function startControlPlane(opts: StartControlPlaneOptions = {}): Pr
         `--service-account-key-file=${join(dir, 'sa.pub')}`,
         `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
         '--service-cluster-ip-range=10.0.0.0/24',
+        // The `kubernetes` Service's Endpoints would point at 127.0.0.1, which Endpoints validation
+        // rejects (loopback); nothing in the tests needs them.
+        '--endpoint-reconciler-type=none',
         '--allow-privileged=true',
         '--profiling=false',
         ...(opts.extraApiServerArgs ?? []),
