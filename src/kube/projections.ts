@@ -1,0 +1,41 @@
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { CredentialInfo } from '../credentials/credentialInfo.js';
+import { describeCredential } from '../credentials/describeCredential.js';
+import { referencedCredentials } from '../engine/referencedCredentials.js';
+
+/**
+ * What the informer caches hold instead of API objects. The projection runs before an object reaches
+ * a cache, so a Secret's values and a Pod's spec are dropped on arrival and never kept.
+ */
+interface Identity {
+  name: string;
+  namespace: string;
+  /** Lets the informer skip no-op updates and resume watches. */
+  resourceVersion?: string;
+}
+
+export interface CredentialEntry extends KubernetesObject {
+  metadata: Identity;
+  info: CredentialInfo;
+}
+
+export interface UsageEntry extends KubernetesObject {
+  metadata: Identity;
+  /** Credential names referenced on the object or its pod template; often empty. */
+  credentials: string[];
+}
+
+function identity(object: KubernetesObject): Identity {
+  const metadata = object.metadata ?? {};
+  const id: Identity = { name: metadata.name ?? '', namespace: metadata.namespace ?? '' };
+  if (metadata.resourceVersion) id.resourceVersion = metadata.resourceVersion;
+  return id;
+}
+
+export function credentialEntry(secret: V1Secret): CredentialEntry {
+  return { metadata: identity(secret), info: describeCredential(secret) };
+}
+
+export function usageEntry(object: KubernetesObject): UsageEntry {
+  return { metadata: identity(object), credentials: referencedCredentials(object) };
+}

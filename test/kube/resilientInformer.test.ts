@@ -1,0 +1,154 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCredentialStore } from '../../src/kube/credentialStore.js';
+import { startResilientInformer, type RunningInformer } from '../../src/kube/resilientInformer.js';
+import { watchedResources } from '../../src/kube/resources.js';
+import { createUsageIndex } from '../../src/kube/usageIndex.js';
+import { eventually, startFakeApiServer } from './fakeApiServer.js';
+
+const secret = (name: string, accessKey = 'AKIA-VALUE-MARKER') => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'ml', labels: { 'credinject.dev/type': 'aws' } },
+  data: {
+    access_key_id: Buffer.from(accessKey).toString('base64'),
+    secret_access_key: Buffer.from('secret-value-marker').toString('base64'),
+  },
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(options: { watchdogMs?: number; pageSize?: number } = {}) {
+  const api = await startFakeApiServer('/api/v1/secrets');
+  const store = createCredentialStore();
+  const kubeConfig = api.kubeConfig();
+  const [secrets] = watchedResources(kubeConfig, store, createUsageIndex());
+  const restarts: string[] = [];
+  const start = (): RunningInformer => {
+    const informer = startResilientInformer(kubeConfig, secrets, {
+      logger: pino({ level: 'silent' }),
+      backoff: { initialMs: 20, maxMs: 100 },
+      watchdogMs: options.watchdogMs ?? 60_000,
+      pageSize: options.pageSize ?? 500,
+      onRestart: (resource) => restarts.push(resource),
+    });
+    cleanups.push(() => informer.stop());
+    return informer;
+  };
+  cleanups.push(() => api.close());
+  return { api, store, start, restarts };
+}
+
+describe('resilient informer', () => {
+  it('lists every page with the label selector, then watches with it', async () => {
+    const { api, store, start } = await setup({ pageSize: 2 });
+    for (const name of ['a', 'b', 'c', 'd', 'e']) api.put(secret(name));
+    const informer = start();
+    await eventually(() => informer.synced(), 'sync');
+    expect(store.list().map((c) => c.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await eventually(() => api.watchCount() === 1, 'the watch');
+    const lists = api.requests.filter((r) => !r.watch);
+    expect(lists).toHaveLength(3);
+    for (const request of api.requests) expect(request.query.get('labelSelector')).toBe('credinject.dev/type');
+    const watch = api.requests.find((r) => r.watch)!;
+    expect(watch.query.get('allowWatchBookmarks')).toBe('true');
+    expect(Number(watch.query.get('timeoutSeconds'))).toBeGreaterThan(0);
+  });
+
+  it('keeps metadata and key names, never values', async () => {
+    const { api, store, start } = await setup();
+    api.put(secret('a'));
+    const informer = start();
+    await eventually(() => informer.synced(), 'sync');
+    expect(store.get('ml', 'a')?.keys).toEqual(['access_key_id', 'secret_access_key']);
+    expect(JSON.stringify(store.list())).not.toMatch(/MARKER|marker|QUtJQS1WQUxVRS1NQVJLRVI/);
+  });
+
+  it('follows watch events: add, update, delete', async () => {
+    const { api, store, start } = await setup();
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    api.put(secret('a'));
+    await eventually(() => store.get('ml', 'a') !== undefined, 'the added Secret');
+    api.put({ ...secret('a'), metadata: { ...secret('a').metadata, labels: { 'credinject.dev/type': 'huggingface' } } });
+    await eventually(() => store.get('ml', 'a')?.type === 'huggingface', 'the updated Secret');
+    api.remove('ml', 'a');
+    await eventually(() => store.get('ml', 'a') === undefined, 'the deletion');
+  });
+
+  it('resumes after the API server ends a watch, without listing again', async () => {
+    const { api, store, start } = await setup();
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    api.endWatches();
+    await eventually(() => api.watchCount() === 2, 'a new watch');
+    api.put(secret('later'));
+    await eventually(() => store.get('ml', 'later') !== undefined, 'an event on the new watch');
+    expect(api.requests.filter((r) => !r.watch)).toHaveLength(1);
+  });
+
+  it('restarts with backoff after watch errors (1.4 gives up on anything but 410)', async () => {
+    const { api, store, start, restarts } = await setup();
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    api.setWatchMode('fail');
+    api.endWatches();
+    await eventually(() => restarts.length >= 2, 'two restarts');
+    api.setWatchMode('serve');
+    const watches = api.watchCount();
+    await eventually(() => api.watchCount() > watches, 'a watch after recovery');
+    api.put(secret('after-outage'));
+    await eventually(() => store.get('ml', 'after-outage') !== undefined, 'events after recovery');
+    expect(informer.synced()).toBe(true);
+  });
+
+  it('is not synced while the first list fails, and syncs once it succeeds', async () => {
+    const { api, start } = await setup();
+    api.failNextLists(2);
+    api.put(secret('a'));
+    const informer = start();
+    expect(informer.synced()).toBe(false);
+    await eventually(() => informer.synced(), 'sync after list failures');
+    expect(api.requests.filter((r) => !r.watch)).toHaveLength(3);
+  });
+
+  it('lists again on 410 Gone and drops what was deleted meanwhile', async () => {
+    const { api, store, start } = await setup();
+    api.put(secret('stays'));
+    api.put(secret('goes'));
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    api.remove('ml', 'goes', true);
+    api.compact();
+    api.endWatches();
+    await eventually(() => store.get('ml', 'goes') === undefined, 'the relist to drop the deleted Secret');
+    expect(store.get('ml', 'stays')).toBeDefined();
+  });
+
+  it('restarts a watch that went silent (watchdog)', async () => {
+    const { api, store, start, restarts } = await setup({ watchdogMs: 300 });
+    api.setWatchMode('hang');
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the hanging watch');
+    api.setWatchMode('serve');
+    await eventually(() => api.watchCount() >= 2, 'the watchdog to reconnect');
+    expect(restarts).toContain('secrets');
+    api.put(secret('after-hang'));
+    await eventually(() => store.get('ml', 'after-hang') !== undefined, 'events on the new watch');
+  });
+
+  it('stops for good', async () => {
+    const { api, start } = await setup();
+    const informer = start();
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    await informer.stop();
+    const count = api.requests.length;
+    api.endWatches();
+    // Proving an absence needs a window; a running informer would reconnect well within it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.requests.length).toBe(count);
+  });
+});

@@ -1,0 +1,45 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCredentialStore } from '../../src/kube/credentialStore.js';
+import { startResilientInformer } from '../../src/kube/resilientInformer.js';
+import { watchedResources } from '../../src/kube/resources.js';
+import { createUsageIndex } from '../../src/kube/usageIndex.js';
+import { eventually, startFakeApiServer } from './fakeApiServer.js';
+
+const pod = (name: string, inject?: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'ml', ...(inject ? { annotations: { 'credinject.dev/inject': inject } } : {}) },
+  spec: { containers: [{ name: 'app', image: 'app:1' }] },
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('usage informer (pods)', () => {
+  it('indexes referencing pods from list and watch, and forgets them on change or delete', async () => {
+    const api = await startFakeApiServer('/api/v1/pods');
+    cleanups.push(() => api.close());
+    const usage = createUsageIndex();
+    const kubeConfig = api.kubeConfig();
+    const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
+    const pods = users.find((r) => r.name === 'pods')!;
+    api.put(pod('listed', 'aws-s3'));
+    api.put(pod('plain'));
+    const informer = startResilientInformer(kubeConfig, pods, { logger: pino({ level: 'silent' }) });
+    cleanups.push(() => informer.stop());
+
+    await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
+    expect(usage.usersOf('ml', 'aws-s3').users).toEqual(['Pod/listed']);
+    expect(usage.sizes().users).toBe(1);
+
+    api.put(pod('watched', 'aws-s3, hf-token'));
+    await eventually(() => usage.usersOf('ml', 'hf-token').total === 1, 'the watched pod');
+    api.put(pod('listed'));
+    await eventually(() => usage.usersOf('ml', 'aws-s3').total === 1, 'the annotation removal');
+    api.remove('ml', 'watched');
+    await eventually(() => usage.sizes().users === 0, 'the deletion');
+  });
+});
