@@ -44,12 +44,12 @@ async function probe(plan: AgentPlan): Promise<number> {
 
 /** Render, then watch until SIGTERM/SIGINT; exits 0 on either signal. */
 async function watchUntilSignal(plan: AgentPlan): Promise<number> {
-  keepToInterpreter();
-  const log = await logger();
   let signalled!: () => void;
   const signal = new Promise<void>((resolve) => (signalled = resolve));
-  // Listen before the first render, so a SIGTERM during it still ends cleanly.
+  // Listen before loading anything, so a SIGTERM during start-up still ends cleanly.
   process.once('SIGTERM', signalled).once('SIGINT', signalled);
+  keepToInterpreter();
+  const log = await logger();
   const agent = await startAgent(plan, log);
   await signal;
   process.removeListener('SIGTERM', signalled).removeListener('SIGINT', signalled);
