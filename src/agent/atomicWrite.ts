@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** fsync a directory so a rename in it survives a crash; some filesystems refuse, which is harmless. */
@@ -14,6 +14,19 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+const tempName = (path: string, suffix: string): string => `.${basename(path)}.${suffix}.tmp`;
+
+/**
+ * Remove temp files an earlier writer of `path` left when it was killed mid-write: they may hold
+ * part of a credential. Call once before the first write; a missing directory is not an error.
+ */
+export async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = tempName(path, '').slice(0, -'.tmp'.length);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => rm(join(dir, name), { force: true })));
+}
+
 /**
  * Replace `path` with `content` so readers see the old file or the new one, never a partial or
  * empty file: write a temp file in the same directory (rename is only atomic within a filesystem),
@@ -22,7 +35,7 @@ async function syncDir(dir: string): Promise<void> {
 export async function writeFileAtomic(path: string, content: string | Uint8Array, mode: number): Promise<void> {
   const dir = dirname(path);
   // Dot-prefixed so globs in the app container skip it; random so two writers never share it.
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, tempName(path, randomBytes(6).toString('hex')));
   const handle = await open(temp, 'wx', 0o600);
   try {
     try {

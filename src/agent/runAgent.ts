@@ -1,7 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomicWrite.js';
+import { removeStaleTemps, writeFileAtomic } from './atomicWrite.js';
 import { type PlanResult, parsePlan } from './parsePlan.js';
 import type { AgentOutput, AgentPlan } from './plan.js';
 import { agentPlanEnv } from './planNames.js';
@@ -168,6 +168,7 @@ function watchSource(sourceDir: string, outputs: readonly AgentOutput[], initial
 export async function startAgent(plan: AgentPlan, log: AgentLog, options: WatchOptions = {}): Promise<RunningAgent> {
   const resolved = { pollMs: options.pollMs ?? 500, debounceMs: options.debounceMs ?? 25 };
   const watchers: RunningAgent[] = [];
+  await Promise.all(plan.outputs.map((output) => removeStaleTemps(output.path)));
   for (const [sourceDir, outputs] of bySource(plan)) {
     const { target } = await renderSource(sourceDir, outputs, log);
     // After a failed read, start from the current link so an unreadable version is not retried every poll.

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/agent/atomicWrite.js';
+import { removeStaleTemps, writeFileAtomic } from '../../src/agent/atomicWrite.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -57,5 +57,19 @@ describe('writeFileAtomic', () => {
     await reader;
     expect([...seen].filter((entry) => entry.startsWith('bad'))).toEqual([]);
     expect(seen.size).toBeGreaterThan(1);
+  });
+});
+
+describe('removeStaleTemps', () => {
+  it('removes the temp files a killed writer of that path left, and nothing else', async () => {
+    for (const name of ['.kubeconfig.0a1b2c3d4e5f.tmp', 'kubeconfig', '.credentials.0a1b2c3d4e5f.tmp', '.kubeconfig.keep']) {
+      await writeFile(join(dir, name), 'x');
+    }
+    await removeStaleTemps(join(dir, 'kubeconfig'));
+    expect((await readdir(dir)).sort()).toEqual(['.credentials.0a1b2c3d4e5f.tmp', '.kubeconfig.keep', 'kubeconfig']);
+  });
+
+  it('ignores a directory that does not exist yet', async () => {
+    await expect(removeStaleTemps(join(dir, 'missing', 'kubeconfig'))).resolves.toBeUndefined();
   });
 });
