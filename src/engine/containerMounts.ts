@@ -8,13 +8,18 @@ function appVolumeName(contribution: Contribution): string | undefined {
   return contribution.fileVolume?.name ?? contribution.rendered?.outputVolume.name;
 }
 
+/** A directory's path as the filesystem sees it: `/root/.ssh/` and `/root/.ssh` are one mount point. */
+function mountPoint(path: string): string {
+  return path.replace(/\/+$/, '') || '/';
+}
+
 /**
  * Mount each credential's directory read-only into one container. A path another volume already
  * uses, or that two credentials want, denies with both names: the API server would reject it anyway.
  */
 export function injectContainerMounts(container: V1Container, contributions: readonly Contribution[]): Finding[] {
   const findings: Finding[] = [];
-  const byPath = new Map((container.volumeMounts ?? []).map((mount) => [mount.mountPath, mount]));
+  const byPath = new Map((container.volumeMounts ?? []).map((mount) => [mountPoint(mount.mountPath), mount]));
   const owners = new Map<string, string>();
   const added: V1VolumeMount[] = [];
   for (const contribution of contributions) {
@@ -22,13 +27,14 @@ export function injectContainerMounts(container: V1Container, contributions: rea
     if (volume === undefined) continue;
     const name = contribution.credential.name;
     const path = contribution.mountPath;
-    const owner = owners.get(path);
+    const point = mountPoint(path);
+    const owner = owners.get(point);
     if (owner !== undefined) {
       findings.push({ reason: 'Conflict', message: `credentials "${owner}" and "${name}" both mount at ${path} in container "${container.name}"; set ${keys.mountPathFor}${name}` });
       continue;
     }
-    owners.set(path, name);
-    const present = byPath.get(path);
+    owners.set(point, name);
+    const present = byPath.get(point);
     if (present === undefined) {
       added.push({ name: volume, mountPath: path, readOnly: true });
     } else if (present.name !== volume) {
