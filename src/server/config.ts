@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { InjectionOptions } from '../engine/options.js';
+import { logLevels } from './logger.js';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+
+export const TlsConfig = z.discriminatedUnion('mode', [
+  /** Mounted files (cert-manager, a Secret volume), reloaded when they change. */
+  z.object({
+    mode: z.literal('files'),
+    certFile: z.string().min(1),
+    keyFile: z.string().min(1),
+    pollMs: z.number().int().positive().default(10_000),
+  }),
+  /** CA and serving cert generated once per cluster, shared through a Secret. */
+  z.object({
+    mode: z.literal('self-signed'),
+    secretName: z.string().min(1),
+    serviceName: z.string().min(1),
+    mutatingWebhookConfig: z.string().min(1).optional(),
+    validatingWebhookConfig: z.string().min(1).optional(),
+  }),
+  /** PEM given directly: for programmatic starts (tests, the e2e harness). */
+  z.object({ mode: z.literal('pem'), cert: z.string().min(1), key: z.string().min(1) }),
+]);
+export type TlsConfig = z.infer<typeof TlsConfig>;
+
+/** Everything `credinject serve` runs with, validated once; the server reads nothing else. */
+export const ServeConfig = z
+  .object({
+    port: Port.default(8443),
+    address: z.string().min(1).default('0.0.0.0'),
+    metricsPort: Port.default(9090),
+    metricsAddress: z.string().min(1).default('0.0.0.0'),
+    logLevel: z.enum(logLevels).default('info'),
+    /** The injector's own namespace (POD_NAMESPACE): where self-signed mode keeps its Secret. */
+    namespace: z.string().min(1).optional(),
+    kubeconfig: z.string().min(1).optional(),
+    /** Static mode: serve credentials from this file of Secrets instead of a cluster. */
+    credentialsFile: z.string().min(1).optional(),
+    tls: TlsConfig,
+    injection: InjectionOptions.prefault({}),
+    bodyLimitBytes: z.number().int().min(3 * 1024 * 1024).default(6 * 1024 * 1024),
+    /** Well under the webhook's timeoutSeconds, so a stuck client is cut before the API server gives up. */
+    requestTimeoutMs: z.number().int().positive().max(10_000).default(4_000),
+    /** After SIGTERM, keep serving this long while endpoints drop the pod (readiness already false). */
+    shutdownDelayMs: z.number().int().min(0).default(5_000),
+    /** Then wait at most this long for in-flight requests before closing connections. */
+    shutdownTimeoutMs: z.number().int().positive().default(15_000),
+    watchdogMs: z.number().int().positive().default(10 * 60_000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.tls.mode === 'self-signed' && config.credentialsFile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'self-signed mode needs a cluster; with a credentials file use a certificate pair (credinject certs writes one)',
+      });
+    }
+    if (config.tls.mode === 'self-signed' && !config.namespace) {
+      ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'self-signed mode needs the namespace (POD_NAMESPACE)' });
+    }
+    if (config.port !== 0 && config.port === config.metricsPort) {
+      ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from the webhook port' });
+    }
+  });
+export type ServeConfig = z.output<typeof ServeConfig>;
+export type ServeConfigInput = z.input<typeof ServeConfig>;

@@ -1,0 +1,134 @@
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { DestinationStream } from 'pino';
+import { startClusterView } from '../kube/clusterView.js';
+import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { loadStaticView } from '../kube/staticView.js';
+import { kubeTlsBootstrapClient } from '../kube/tlsBootstrapClient.js';
+import { viewSynced, type KubeView } from '../kube/view.js';
+import { ServeConfig, type ServeConfigInput } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createOpsServer } from './opsServer.js';
+import { closeGracefully, listen } from './shutdown.js';
+import { secureContextOptions } from './tls/contextOptions.js';
+import type { TlsBootstrapClient } from './tls/selfSignedBootstrap.js';
+import { prepareServingTls } from './tls/servingTls.js';
+import { webhookApp } from './webhookApp.js';
+
+/** Stand-ins for the outside world, for tests and the e2e harness; production passes none. */
+export interface ServerRuntime {
+  /** Where JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** A ready-made view instead of informers or a credentials file. */
+  view?: KubeView;
+  /** The API calls of self-signed mode (default: the kubeconfig's cluster). */
+  tlsBootstrapClient?: TlsBootstrapClient;
+}
+
+export interface RunningServer {
+  /** The bound ports (useful with port 0). */
+  httpsPort: number;
+  metricsPort: number;
+  /** The CA the serving certificate chains to, in self-signed mode. */
+  caCert?: string;
+  ready(): boolean;
+  /** Graceful stop: readiness false, drain delay, stop accepting, finish in-flight requests, close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the webhook server in this process: view (cluster or file), TLS, the HTTPS webhook port and
+ * the plain-HTTP ops port. Resolves once both ports listen; readiness follows the informers' sync.
+ */
+export async function startServer(input: ServeConfigInput, runtime: ServerRuntime = {}): Promise<RunningServer> {
+  const config = ServeConfig.parse(input);
+  const logger = createLogger(config.logLevel, runtime.logDestination);
+  let view: KubeView | undefined;
+  let draining = false;
+  const metrics = createMetrics({
+    indexSizes() {
+      const usage = view?.usage.sizes() ?? { users: 0, credentials: 0 };
+      return { credentials: view?.credentials.size() ?? 0, users: usage.users, referencedCredentials: usage.credentials };
+    },
+    syncState: () => view?.syncState() ?? {},
+  });
+
+  // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
+  let kubeConfig: ReturnType<typeof loadKubeConfig> | undefined;
+  const cluster = () => (kubeConfig ??= loadKubeConfig(config.kubeconfig));
+  view =
+    runtime.view ??
+    (config.credentialsFile
+      ? await loadStaticView(config.credentialsFile)
+      : startClusterView(cluster(), {
+          logger,
+          watchdogMs: config.watchdogMs,
+          onRestart: (resource) => metrics.countInformerRestart(resource),
+        }));
+  const activeView = view;
+  const cleanups: (() => unknown)[] = [() => activeView.stop()];
+  try {
+    const tls = await prepareServingTls(config.tls, {
+      logger,
+      metrics,
+      namespace: config.namespace,
+      bootstrapClient: () => runtime.tlsBootstrapClient ?? kubeTlsBootstrapClient(cluster()),
+    });
+    const app = webhookApp({
+      store: activeView,
+      injection: config.injection,
+      logger,
+      metrics,
+      bodyLimitBytes: config.bodyLimitBytes,
+      isDraining: () => draining,
+    });
+    // The check interval makes requestTimeout bite within a second instead of Node's default 30 s.
+    const options: ServerOptions = { ...secureContextOptions(tls.pair), connectionsCheckingInterval: 1000 };
+    const https = createHttpsServer(options, app);
+    https.requestTimeout = config.requestTimeoutMs;
+    https.headersTimeout = config.requestTimeoutMs;
+    // Longer than the API server's idle timeout (90 s): the client closes idle connections, not us,
+    // so a request never races our close on a reused connection.
+    https.keepAliveTimeout = 120_000;
+    cleanups.push(tls.follow(https));
+    const httpsPort = await listen(https, config.port, config.address);
+    cleanups.push(() => closeGracefully(https, 1000));
+
+    const notReadyReason = (): string | undefined => {
+      if (draining) return 'shutting down';
+      if (!viewSynced(activeView)) {
+        const pending = Object.entries(activeView.syncState()).filter(([, synced]) => !synced);
+        return `waiting for informers: ${pending.map(([name]) => name).join(', ')}`;
+      }
+      return undefined;
+    };
+    const ops = createOpsServer({ registry: metrics.registry, notReadyReason });
+    const metricsPort = await listen(ops, config.metricsPort, config.metricsAddress);
+    logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile) }, 'serving');
+
+    let closing: Promise<void> | undefined;
+    const handle: RunningServer = {
+      httpsPort,
+      metricsPort,
+      ready: () => notReadyReason() === undefined,
+      close() {
+        closing ??= (async () => {
+          draining = true;
+          logger.info({ delayMs: config.shutdownDelayMs }, 'shutting down: readiness false, draining');
+          if (config.shutdownDelayMs > 0) await delay(config.shutdownDelayMs);
+          await closeGracefully(https, config.shutdownTimeoutMs);
+          for (const cleanup of cleanups.reverse()) await cleanup();
+          await closeGracefully(ops, 1000);
+          logger.info('stopped');
+        })();
+        return closing;
+      },
+    };
+    if (tls.caCert) handle.caCert = tls.caCert;
+    return handle;
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw err;
+  }
+}

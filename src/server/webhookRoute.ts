@@ -1,0 +1,80 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Decision } from '../engine/decision.js';
+import { reviewResponse } from '../admission/response.js';
+import { parseReview, type AdmissionRequest } from '../admission/review.js';
+import type { AdmissionResult, ServerMetrics, WebhookName } from './metrics.js';
+
+export interface WebhookRouteOptions {
+  webhook: WebhookName;
+  decide(request: AdmissionRequest): Decision;
+  /** Called after an allowed, real (not dry-run) answer; for side effects such as counters. */
+  afterAllowed?(request: AdmissionRequest, decision: Decision): void;
+  logger: Logger;
+  metrics: ServerMetrics;
+  isDraining(): boolean;
+}
+
+/**
+ * Writes a JSON answer. Whether to close is decided now, not when the request arrived: a request in
+ * flight at shutdown gets its answer and, with it, the hint to reconnect (to another replica).
+ */
+export function sendJson(res: Response, status: number, body: unknown, draining: boolean): void {
+  if (draining) res.setHeader('Connection', 'close');
+  res.status(status).json(body);
+}
+
+function resultOf(decision: Decision): AdmissionResult {
+  if (decision.denial) return 'denied';
+  return decision.patch.length > 0 ? 'patched' : 'allowed';
+}
+
+/**
+ * One webhook endpoint as a straight pipeline: body → AdmissionReview → decision → response.
+ * Logs name the request and the outcome only; the object under review is never logged.
+ */
+export function webhookRoute(options: WebhookRouteOptions): RequestHandler {
+  const { webhook, metrics } = options;
+  return (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    // express leaves the body undefined when the Content-Type is not one the JSON parser takes.
+    if (req.body === undefined) {
+      metrics.observeRequest(webhook, 'unknown', 'invalid', seconds());
+      sendJson(res, 400, { error: 'expected Content-Type application/json with an AdmissionReview body' }, options.isDraining());
+      return;
+    }
+    const parsed = parseReview(req.body);
+    if ('error' in parsed) {
+      metrics.observeRequest(webhook, 'unknown', 'invalid', seconds());
+      options.logger.warn({ webhook, problem: parsed.error }, 'rejected a body that is not an AdmissionReview');
+      sendJson(res, 400, { error: parsed.error }, options.isDraining());
+      return;
+    }
+    const { request } = parsed.review;
+    const log = options.logger.child({
+      uid: request.uid,
+      kind: request.kind.kind,
+      namespace: request.namespace,
+      name: request.name,
+      operation: request.operation,
+      dryRun: request.dryRun === true,
+    });
+    const decision = options.decide(request);
+    const result = resultOf(decision);
+    if (!decision.denial && request.dryRun !== true) options.afterAllowed?.(request, decision);
+    const elapsed = seconds();
+    metrics.observeRequest(webhook, request.operation, result, elapsed);
+    const summary = {
+      webhook,
+      result,
+      reason: decision.denial?.reason,
+      patchOperations: decision.patch.length,
+      warnings: decision.warnings.length,
+      durationMs: Math.round(elapsed * 1e6) / 1e3,
+    };
+    if (result === 'allowed') log.debug(summary, 'admission');
+    else log.info(summary, 'admission');
+    sendJson(res, 200, reviewResponse(request.uid, decision), options.isDraining());
+  };
+}
