@@ -1,5 +1,166 @@
-/** Placeholder until the `serve` command lands: says so instead of pretending. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('credinject serve: not built yet\n');
-  return 2;
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import { ServeConfig, type ServeConfigInput } from '../server/config.js';
+import { startServer } from '../server/start.js';
+
+export { startServer, type RunningServer, type ServerRuntime } from '../server/start.js';
+export { ServeConfig, type ServeConfigInput } from '../server/config.js';
+
+const flags = {
+  port: { type: 'string' },
+  address: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-address': { type: 'string' },
+  'log-level': { type: 'string' },
+  'agent-image': { type: 'string' },
+  'agent-image-pull-policy': { type: 'string' },
+  'sidecar-mode': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'self-signed': { type: 'boolean' },
+  'tls-secret-name': { type: 'string' },
+  'service-name': { type: 'string' },
+  'mutating-webhook-config': { type: 'string' },
+  'validating-webhook-config': { type: 'string' },
+  namespace: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'credentials-file': { type: 'string' },
+  'shutdown-delay': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof flags; strict: true }>>['values'];
+
+const usage = `usage: credinject serve [flags]
+
+  --port N                      webhook HTTPS port (8443)
+  --address A                   webhook bind address (0.0.0.0)
+  --metrics-port N              /healthz, /readyz, /metrics port, plain HTTP (9090)
+  --metrics-address A           ops bind address (0.0.0.0)
+  --log-level L                 fatal|error|warn|info|debug|trace|silent (info)
+  --agent-image IMG             image of the injected agent
+  --agent-image-pull-policy P   Always|IfNotPresent|Never
+  --sidecar-mode M              native|legacy (native)
+  --tls-cert F --tls-key F      serve these files, reloaded when they change
+  --self-signed                 make a CA and serving cert, shared through a Secret:
+    --tls-secret-name N --service-name S
+    [--mutating-webhook-config N] [--validating-webhook-config N]   patch their caBundle
+  --namespace NS                the injector's namespace (default $POD_NAMESPACE)
+  --kubeconfig F                kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+  --credentials-file F          static mode: serve the Secrets in F, no cluster
+  --shutdown-delay S            seconds to keep serving after SIGTERM, not ready (5)
+`;
+
+/** Where each config field came from, so a zod issue can name the flag the user typed. */
+const flagOf: Record<string, string> = {
+  port: '--port',
+  address: '--address',
+  metricsPort: '--metrics-port',
+  metricsAddress: '--metrics-address',
+  logLevel: '--log-level',
+  namespace: '--namespace (or POD_NAMESPACE)',
+  kubeconfig: '--kubeconfig',
+  credentialsFile: '--credentials-file',
+  shutdownDelayMs: '--shutdown-delay',
+  'injection.agentImage': '--agent-image',
+  'injection.agentImagePullPolicy': '--agent-image-pull-policy',
+  'injection.sidecarMode': '--sidecar-mode',
+  'tls.certFile': '--tls-cert',
+  'tls.keyFile': '--tls-key',
+  'tls.secretName': '--tls-secret-name',
+  'tls.serviceName': '--service-name',
+  tls: 'TLS',
+};
+
+function tlsFrom(values: Flags): ServeConfigInput['tls'] | undefined {
+  if (values['self-signed']) {
+    return {
+      mode: 'self-signed',
+      secretName: values['tls-secret-name']!,
+      serviceName: values['service-name']!,
+      mutatingWebhookConfig: values['mutating-webhook-config'],
+      validatingWebhookConfig: values['validating-webhook-config'],
+    };
+  }
+  if (values['tls-cert'] !== undefined || values['tls-key'] !== undefined) {
+    return { mode: 'files', certFile: values['tls-cert']!, keyFile: values['tls-key']! };
+  }
+  return undefined;
+}
+
+/** The one place flags become config; everything after reads the validated object. */
+export function configFromFlags(values: Flags, env: NodeJS.ProcessEnv): ServeConfigInput {
+  return {
+    port: values.port,
+    address: values.address,
+    metricsPort: values['metrics-port'],
+    metricsAddress: values['metrics-address'],
+    logLevel: values['log-level'] as ServeConfigInput['logLevel'],
+    namespace: values.namespace ?? (env.POD_NAMESPACE || undefined),
+    kubeconfig: values.kubeconfig,
+    credentialsFile: values['credentials-file'],
+    shutdownDelayMs: values['shutdown-delay'] === undefined ? undefined : Math.round(Number(values['shutdown-delay']) * 1000),
+    tls: tlsFrom(values)!,
+    injection: {
+      agentImage: values['agent-image'],
+      agentImagePullPolicy: values['agent-image-pull-policy'] as 'Always' | undefined,
+      sidecarMode: values['sidecar-mode'] as 'native' | undefined,
+    },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.');
+      if (path === 'tls' && (issue.code === 'invalid_union' || issue.code === 'invalid_type')) {
+        return 'TLS: pass --tls-cert F --tls-key F, or --self-signed';
+      }
+      // Missing values arrive as undefined (the `!` in tlsFrom leaves that to zod to report).
+      const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+      return `${flagOf[path] ?? path}: ${missing ? 'is required' : issue.message}`;
+    })
+    .join('\n');
+}
+
+/** Parses argv into a config, or the message for exit code 2. */
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): { config: ServeConfig } | { error: string } | { help: true } {
+  let values: Flags;
+  try {
+    values = parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+  if (values.help) return { help: true };
+  if (values['self-signed'] && (values['tls-cert'] !== undefined || values['tls-key'] !== undefined)) {
+    return { error: 'TLS: choose --self-signed or --tls-cert/--tls-key, not both' };
+  }
+  const parsed = ServeConfig.safeParse(configFromFlags(values, env));
+  return parsed.success ? { config: parsed.data } : { error: describeIssues(parsed.error) };
+}
+
+/** `credinject serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseServeArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`credinject serve: ${parsed.error}\n\n${usage}`);
+    return 2;
+  }
+  let server;
+  try {
+    server = await startServer(parsed.config);
+  } catch (err) {
+    process.stderr.write(`credinject serve: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    return 1;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await server.close();
+  return signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1;
 }

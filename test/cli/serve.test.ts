@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeArgs } from '../../src/cli/serve.js';
+
+const chartFilesArgs = [
+  '--port', '8443', '--metrics-port', '9090', '--log-level', 'info',
+  '--agent-image', 'ghcr.io/credinject/credinject:1.2.3', '--sidecar-mode', 'legacy',
+  '--tls-cert', '/etc/credinject/tls/tls.crt', '--tls-key', '/etc/credinject/tls/tls.key',
+];
+const chartSelfSignedArgs = [
+  '--port', '8443', '--metrics-port', '9090', '--log-level', 'info',
+  '--agent-image', 'img:1', '--sidecar-mode', 'native',
+  '--self-signed', '--tls-secret-name', 'credinject-tls', '--service-name', 'credinject',
+  '--mutating-webhook-config', 'credinject', '--validating-webhook-config', 'credinject',
+];
+
+function config(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const parsed = parseServeArgs(args, env);
+  if (!('config' in parsed)) throw new Error(JSON.stringify(parsed));
+  return parsed.config;
+}
+
+function error(args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const parsed = parseServeArgs(args, env);
+  if (!('error' in parsed)) throw new Error(`expected an error for ${args.join(' ')}`);
+  return parsed.error;
+}
+
+describe('serve flags', () => {
+  it('reads the flags the Helm chart passes in file mode into one config', () => {
+    expect(config(chartFilesArgs)).toMatchObject({
+      port: 8443,
+      metricsPort: 9090,
+      address: '0.0.0.0',
+      metricsAddress: '0.0.0.0',
+      logLevel: 'info',
+      tls: { mode: 'files', certFile: '/etc/credinject/tls/tls.crt', keyFile: '/etc/credinject/tls/tls.key' },
+      injection: { agentImage: 'ghcr.io/credinject/credinject:1.2.3', sidecarMode: 'legacy', agentImagePullPolicy: 'IfNotPresent' },
+    });
+  });
+
+  it('reads the self-signed flags, with the namespace from POD_NAMESPACE', () => {
+    expect(config(chartSelfSignedArgs, { POD_NAMESPACE: 'credinject-system' })).toMatchObject({
+      namespace: 'credinject-system',
+      tls: {
+        mode: 'self-signed',
+        secretName: 'credinject-tls',
+        serviceName: 'credinject',
+        mutatingWebhookConfig: 'credinject',
+        validatingWebhookConfig: 'credinject',
+      },
+    });
+  });
+
+  it('lets --namespace override POD_NAMESPACE', () => {
+    expect(config([...chartSelfSignedArgs, '--namespace', 'mine'], { POD_NAMESPACE: 'theirs' }).namespace).toBe('mine');
+  });
+
+  it('reads static mode, binding addresses and the shutdown delay', () => {
+    const c = config([
+      '--credentials-file', 'creds.yaml', '--tls-cert', 'c', '--tls-key', 'k',
+      '--address', '127.0.0.1', '--metrics-address', '127.0.0.1', '--shutdown-delay', '0.25', '--kubeconfig', 'kc',
+    ]);
+    expect(c).toMatchObject({ credentialsFile: 'creds.yaml', address: '127.0.0.1', metricsAddress: '127.0.0.1', shutdownDelayMs: 250, kubeconfig: 'kc' });
+  });
+
+  it.each([
+    [['--tls-cert', 'c', '--tls-key', 'k', '--port', 'http'], '--port:'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--port', '70000'], '--port:'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--sidecar-mode', 'sometimes'], '--sidecar-mode:'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--log-level', 'loud'], '--log-level:'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--metrics-port', '8443'], '--metrics-port: must differ'],
+    [['--tls-cert', 'c'], '--tls-key: is required'],
+    [[], 'TLS: pass --tls-cert F --tls-key F, or --self-signed'],
+    [['--self-signed', '--tls-cert', 'c', '--tls-key', 'k'], 'not both'],
+    [['--self-signed', '--tls-secret-name', 's', '--service-name', 'svc'], '--namespace (or POD_NAMESPACE)'],
+    [['--self-signed', '--service-name', 'svc', '--namespace', 'n'], '--tls-secret-name: is required'],
+    [['--self-signed', '--tls-secret-name', 's', '--service-name', 'svc', '--namespace', 'n', '--credentials-file', 'f'], 'needs a cluster'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--bogus'], "Unknown option '--bogus'"],
+    [['--tls-cert', 'c', '--tls-key', 'k', 'extra'], 'extra'],
+  ])('rejects %j with a message naming %s', (args, expected) => {
+    expect(error(args)).toContain(expected);
+  });
+
+  it('asks for help', () => {
+    expect(parseServeArgs(['--help'])).toEqual({ help: true });
+  });
+});
