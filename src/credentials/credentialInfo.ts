@@ -12,6 +12,7 @@ export interface CredentialInfo {
   /** Data keys present in `data` and `stringData`, sorted. */
   keys: string[];
   labels: Record<string, string>;
+  /** The Secret's `credinject.dev/` annotations only: other tools' annotations can hold the values. */
   annotations: Record<string, string>;
   /** Validation problems found when the Secret was read; empty when valid. Never holds values. */
   problems: CredentialProblem[];

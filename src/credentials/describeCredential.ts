@@ -5,6 +5,14 @@ import { secretKeyNames } from './secretData.js';
 import { validateCredential } from './validateCredential.js';
 
 /**
+ * Only credinject's own annotations are kept: others can hold the values themselves, e.g.
+ * `kubectl apply` stores the whole manifest, `stringData` included, in last-applied-configuration.
+ */
+function credinjectAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(annotations ?? {}).filter(([key]) => key.startsWith('credinject.dev/')));
+}
+
+/**
  * What the engine and the webhook's cache keep of a credential Secret: metadata, key names and the
  * validation problems. The values are read once for validation and not kept.
  */
@@ -18,7 +26,7 @@ export function describeCredential(secret: V1Secret): CredentialInfo {
     secretType: secret.type ?? 'Opaque',
     keys: secretKeyNames(secret),
     labels: { ...metadata.labels },
-    annotations: { ...metadata.annotations },
+    annotations: credinjectAnnotations(metadata.annotations),
     problems: validateCredential(secret),
   };
   if (created !== undefined) info.createdAt = created instanceof Date ? created.toISOString() : String(created);
