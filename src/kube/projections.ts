@@ -36,6 +36,10 @@ export function credentialEntry(secret: V1Secret): CredentialEntry {
   return { metadata: identity(secret), info: describeCredential(secret) };
 }
 
-export function usageEntry(object: KubernetesObject): UsageEntry {
-  return { metadata: identity(object), credentials: referencedCredentials(object) };
+/**
+ * `kind` is passed in because list items come without one, and the pod template (where workloads
+ * usually carry the annotation) is found by kind.
+ */
+export function usageEntry(object: KubernetesObject, kind: string): UsageEntry {
+  return { metadata: identity(object), credentials: referencedCredentials({ ...object, kind }) };
 }

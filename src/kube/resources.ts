@@ -44,7 +44,7 @@ function usageResource(
     name,
     path,
     listPage,
-    project: usageEntry,
+    project: (object) => usageEntry(object, kind),
     upsert: (entry) => usage.set({ ...entry.metadata, kind, credentials: entry.credentials }),
     remove: (entry) => usage.remove(entry.metadata.namespace, kind, entry.metadata.name),
   };

@@ -43,3 +43,20 @@ describe('usage informer (pods)', () => {
     await eventually(() => usage.sizes().users === 0, 'the deletion');
   });
 });
+
+describe('usage informer (workloads)', () => {
+  it('finds the annotation in the pod template of listed workloads, which come without kind', async () => {
+    const api = await startFakeApiServer('/apis/apps/v1/deployments');
+    cleanups.push(() => api.close());
+    const usage = createUsageIndex();
+    const kubeConfig = api.kubeConfig();
+    const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
+    const deployments = users.find((r) => r.name === 'deployments')!;
+    const template = { metadata: { annotations: { 'credinject.dev/inject': 'aws-s3' } }, spec: { containers: [] } };
+    api.put({ metadata: { name: 'web', namespace: 'ml' }, spec: { selector: {}, template } });
+    const informer = startResilientInformer(kubeConfig, deployments, { logger: pino({ level: 'silent' }) });
+    cleanups.push(() => informer.stop());
+    await eventually(() => informer.synced(), 'sync');
+    expect(usage.usersOf('ml', 'aws-s3').users).toEqual(['Deployment/web']);
+  });
+});
