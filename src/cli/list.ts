@@ -1,5 +1,123 @@
-/** Placeholder until the `list` command lands: says so instead of pretending. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('credinject list: not built yet\n');
-  return 2;
+import { parseArgs } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { UsageIndex } from '../admission/store.js';
+import type { CredentialInfo } from '../credentials/credentialInfo.js';
+import { keys } from '../engine/annotationKeys.js';
+import { listCredentials, type CredentialListing } from '../kube/credentialListing.js';
+import { loadKubeConfig } from '../kube/kubeConfig.js';
+
+const usage = `usage: credinject list [-n NAMESPACE | -A] [-o table|json] [--kubeconfig F]
+
+Lists credential Secrets with their status and how many Pods and workloads use them.
+`;
+
+export interface CredentialRow {
+  name: string;
+  namespace: string;
+  type: string;
+  scope: string;
+  /** `valid`, or the first validation problem. */
+  status: string;
+  problems: string[];
+  inUse: number;
+  usedBy: string[];
+  createdAt: string | undefined;
+}
+
+export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex): CredentialRow[] {
+  return credentials
+    .map((info) => {
+      const users = usage.usersOf(info.namespace, info.name);
+      return {
+        name: info.name,
+        namespace: info.namespace,
+        type: info.type,
+        scope: info.labels[keys.scopeLabel] ?? 'namespace',
+        status: info.problems[0]?.message ?? 'valid',
+        problems: info.problems.map((p) => p.message),
+        inUse: users.total,
+        usedBy: users.users,
+        createdAt: info.createdAt,
+      };
+    })
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** kubectl-style age: the largest unit that keeps the number small. */
+export function age(createdAt: string | undefined, now: Date): string {
+  if (!createdAt) return '<unknown>';
+  const seconds = Math.floor((now.getTime() - new Date(createdAt).getTime()) / 1000);
+  if (!Number.isFinite(seconds) || seconds < 0) return '<unknown>';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 120 * 60) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
+  if (seconds < 2 * 365 * 86400) return `${Math.floor(seconds / 86400)}d`;
+  return `${Math.floor(seconds / (365 * 86400))}y`;
+}
+
+export function formatTable(rows: CredentialRow[], now: Date): string {
+  const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'AGE'];
+  const cells = rows.map((r) => [r.name, r.namespace, r.type, r.scope, r.status, String(r.inUse), age(r.createdAt, now)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  // Like kubectl: columns padded to the widest cell plus three spaces, the last one unpadded.
+  const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('');
+  return [header, ...cells].map(line).join('\n') + '\n';
+}
+
+export interface ListIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  now(): Date;
+  collect(kubeConfig: KubeConfig, namespace: string | undefined): Promise<CredentialListing>;
+}
+
+const processIo: ListIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), collect: listCredentials };
+
+/** `credinject list`: a table (or JSON) of the credentials in the current kubeconfig's cluster. */
+export async function run(argv: string[], io: ListIo = processIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        namespace: { type: 'string', short: 'n' },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+        output: { type: 'string', short: 'o', default: 'table' },
+        kubeconfig: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    io.stderr.write(`credinject list: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  if (values.output !== 'table' && values.output !== 'json') {
+    io.stderr.write(`credinject list: -o must be table or json, not "${values.output}"\n`);
+    return 2;
+  }
+  if (values['all-namespaces'] && values.namespace !== undefined) {
+    io.stderr.write('credinject list: choose -n NAMESPACE or -A, not both\n');
+    return 2;
+  }
+  let listing: CredentialListing;
+  try {
+    const kubeConfig = loadKubeConfig(values.kubeconfig);
+    const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+    const namespace = values['all-namespaces'] ? undefined : (values.namespace ?? contextNamespace ?? 'default');
+    listing = await io.collect(kubeConfig, namespace);
+  } catch (err) {
+    // First line only: client-node's errors go on with the response body and headers.
+    io.stderr.write(`credinject list: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    return 1;
+  }
+  const rows = credentialRows(listing.credentials, listing.usage);
+  if (values.output === 'json') io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (rows.length === 0) io.stderr.write('No credentials found.\n');
+  else io.stdout.write(formatTable(rows, io.now()));
+  return 0;
 }

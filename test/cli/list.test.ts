@@ -1,0 +1,153 @@
+import { createServer } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { age, run, type ListIo } from '../../src/cli/list.js';
+import { listCredentials } from '../../src/kube/credentialListing.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const created = '2026-11-28T07:00:00Z';
+const now = new Date('2026-12-01T07:00:00Z');
+
+const secret = (namespace: string, name: string, data: Record<string, string>, labels: Record<string, string> = {}) => ({
+  metadata: { name, namespace, creationTimestamp: created, labels: { 'credinject.dev/type': 'aws', ...labels } },
+  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
+});
+const annotated = (namespace: string, name: string, inject: string, template = false) => {
+  const annotations = { 'credinject.dev/inject': inject };
+  return template
+    ? { metadata: { name, namespace }, spec: { template: { metadata: { annotations }, spec: { containers: [] } } } }
+    : { metadata: { name, namespace, annotations }, spec: { containers: [] } };
+};
+
+/** Just enough of an API server for `credinject list`: fixed lists per path, checked selector. */
+async function fakeCluster(lists: Record<string, object[]>) {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    seen.push(`${url.pathname}?${url.searchParams.get('labelSelector') ?? ''}`);
+    const items = lists[url.pathname] ?? [];
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ metadata: { resourceVersion: '1' }, items }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const dir = await mkdtemp(join(tmpdir(), 'credinject-list-'));
+  const kubeconfig = join(dir, 'config');
+  await writeFile(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${(server.address() as { port: number }).port}`, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: {} }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u', namespace: 'ml' } }],
+      'current-context': 'x',
+    }),
+  );
+  cleanups.push(async () => {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { kubeconfig, seen };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function capture(): ListIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    now: () => now,
+    collect: listCredentials,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const mlLists = {
+  '/api/v1/namespaces/ml/secrets': [
+    secret('ml', 'aws-s3', { access_key_id: 'AKIA-LIST-MARKER', secret_access_key: 'x' }),
+    secret('ml', 'broken', { access_key_id: 'AKIA-LIST-MARKER' }, { 'credinject.dev/scope': 'cluster' }),
+  ],
+  '/api/v1/namespaces/ml/pods': [annotated('ml', 'web-abc', 'aws-s3'), annotated('ml', 'plain', '')],
+  '/apis/apps/v1/namespaces/ml/deployments': [annotated('ml', 'web', 'aws-s3', true)],
+  '/apis/batch/v1/namespaces/ml/cronjobs': [],
+};
+
+describe('credinject list', () => {
+  it('prints NAME, NAMESPACE, TYPE, SCOPE, STATUS, IN-USE, AGE for the context namespace', async () => {
+    const cluster = await fakeCluster(mlLists);
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig], io)).toBe(0);
+    expect(io.out()).toBe(
+      [
+        'NAME     NAMESPACE   TYPE   SCOPE       STATUS                                                  IN-USE   AGE',
+        'aws-s3   ml          aws    namespace   valid                                                   2        3d',
+        'broken   ml          aws    cluster     missing required key "secret_access_key" for type aws   0        3d',
+        '',
+      ].join('\n'),
+    );
+    expect(cluster.seen).toContain('/api/v1/namespaces/ml/secrets?credinject.dev/type');
+    expect(io.out()).not.toContain('MARKER');
+  });
+
+  it('writes JSON with -o json, users included', async () => {
+    const cluster = await fakeCluster(mlLists);
+    const io = capture();
+    await run(['--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'ml'], io);
+    const rows = JSON.parse(io.out()) as { name: string; inUse: number; usedBy: string[]; status: string }[];
+    expect(rows.map((r) => [r.name, r.inUse, r.usedBy])).toEqual([
+      ['aws-s3', 2, ['Deployment/web', 'Pod/web-abc']],
+      ['broken', 0, []],
+    ]);
+  });
+
+  it('lists every namespace with -A through the cluster-wide endpoints', async () => {
+    const cluster = await fakeCluster({
+      '/api/v1/secrets': [secret('a', 'one', { access_key_id: 'x', secret_access_key: 'y' }), secret('b', 'one', { access_key_id: 'x', secret_access_key: 'y' })],
+      '/api/v1/pods': [annotated('b', 'p', 'one')],
+    });
+    const io = capture();
+    await run(['--kubeconfig', cluster.kubeconfig, '-A', '-o', 'json'], io);
+    const rows = JSON.parse(io.out()) as { namespace: string; inUse: number }[];
+    expect(rows.map((r) => [r.namespace, r.inUse])).toEqual([['a', 0], ['b', 1]]);
+  });
+
+  it.each([
+    [['-o', 'yaml'], '-o must be table or json'],
+    [['-A', '-n', 'x'], 'not both'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const io = capture();
+    expect(await run(args, io)).toBe(2);
+    expect(io.err()).toContain(message);
+  });
+
+  it('exits 1 with one line when the cluster cannot be reached', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credinject-list-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const kubeconfig = join(dir, 'config');
+    await writeFile(kubeconfig, JSON.stringify({ clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:1' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' }));
+    const io = capture();
+    expect(await run(['--kubeconfig', kubeconfig], io)).toBe(1);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('age', () => {
+  it.each([
+    ['2026-12-01T06:59:30Z', '30s'],
+    ['2026-12-01T06:30:00Z', '30m'],
+    ['2026-11-30T07:00:00Z', '24h'],
+    ['2026-11-01T07:00:00Z', '30d'],
+    ['2023-12-01T07:00:00Z', '3y'],
+    [undefined, '<unknown>'],
+  ])('shows %s as %s', (createdAt, expected) => {
+    expect(age(createdAt, now)).toBe(expected);
+  });
+});
