@@ -69,7 +69,8 @@ export function credentialContribution(
   const type = credentialTypes.get(credential.type);
   if (!type) return { findings: [{ reason: 'InvalidCredential', message: `credential "${credential.name}" has unknown type "${credential.type}"` }] };
   const name = credential.name;
-  const explicitMount = request.mountPaths.get(name) ?? credential.annotations[keys.mountPath];
+  const secretMount = credential.annotations[keys.mountPath]?.replace(/\/+$/, '') || undefined;
+  const explicitMount = request.mountPaths.get(name) ?? secretMount;
   const mountPath = explicitMount ?? type.defaultMountPath?.(name) ?? `/var/run/credinject/${name}`;
   const envPrefix = type.envPrefix ? (request.envPrefixes.get(name) ?? credential.annotations[keys.envPrefix] ?? '') : '';
   const spec = type.inject({ credential, mountPath, explicitMountPath: explicitMount !== undefined, envPrefix });

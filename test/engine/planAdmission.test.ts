@@ -302,3 +302,14 @@ describe('planAdmission purity', () => {
     expect(pod).toEqual(snapshot);
   });
 });
+
+describe('mount paths set on the Secret', () => {
+  it('are used without a trailing slash, as pod annotations are', () => {
+    const secret = credentialSecret('gcp-x', 'gcp', exampleSecret('gcp-sa').stringData!, { metadata: { annotations: { 'credinject.dev/mount-path': '/etc/creds/' } } });
+    const lookup = staticCredentials([secret], 'default');
+    const pod = podRequesting('gcp-x');
+    const injected = applied(pod, plan(pod, defaultInjectionOptions, lookup).patch);
+    expect(container(injected, 'app').env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/creds/service-account.json' });
+    expect(container(injected, 'app').volumeMounts?.[0]?.mountPath).toBe('/etc/creds');
+  });
+});
