@@ -21,6 +21,9 @@ const day = 24 * 60 * 60 * 1000;
 // Backdated so a node whose clock runs a little behind still accepts a fresh certificate.
 const clockSkewMs = 5 * 60 * 1000;
 
+// selfsigned ends certificates without a newline; files and bundles read better with one.
+const pemLine = (pem: string): string => (pem.endsWith('\n') ? pem : `${pem}\n`);
+
 export const caValidityDays = 3650;
 export const servingValidityDays = 825;
 
@@ -34,7 +37,7 @@ export async function generateCa(commonName = 'credinject-ca', now = new Date())
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  return { cert: pems.cert, key: pems.private };
+  return { cert: pemLine(pems.cert), key: pemLine(pems.private) };
 }
 
 /** A serving certificate for `hosts` (DNS names and IP addresses become the matching SAN kinds). */
@@ -55,7 +58,7 @@ export async function issueServingCert(ca: KeyPair, hosts: readonly string[], no
       },
     ],
   });
-  return { cert: pems.cert, key: pems.private };
+  return { cert: pemLine(pems.cert), key: pemLine(pems.private) };
 }
 
 /** A new CA and a serving certificate for `hosts` signed by it. */
