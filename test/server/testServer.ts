@@ -25,11 +25,11 @@ export interface TestServer {
   logLines(): Record<string, unknown>[];
 }
 
-/** Starts a server on loopback ports with the fixture credentials; closed after each test. */
-export async function startTestServer(
-  config: Partial<ServeConfigInput> = {},
-  view: KubeView | undefined = fixtureView(),
-): Promise<TestServer> {
+/**
+ * Starts a server on loopback ports with the fixture credentials, or with the view its config
+ * names when `view` is null (a credentials file, a kubeconfig); closed after each test.
+ */
+export async function startTestServer(config: Partial<ServeConfigInput> = {}, view: KubeView | null = fixtureView()): Promise<TestServer> {
   const { ca, serving } = await testMaterial();
   const chunks: string[] = [];
   const logDestination = new Writable({

@@ -68,7 +68,7 @@ describe('webhook server over HTTPS', () => {
 
   it('serves the same answers in static mode from a credentials file', async () => {
     const fromView = await startTestServer();
-    const fromFile = await startTestServer({ credentialsFile: fileURLToPath(credentialsFile) }, undefined);
+    const fromFile = await startTestServer({ credentialsFile: fileURLToPath(credentialsFile) }, null);
     for (const name of ['pod-create', 'pod-create-unknown-credential', 'cronjob-create']) {
       const a = await post(fromView, '/mutate', loadReview(name));
       const b = await post(fromFile, '/mutate', loadReview(name));
