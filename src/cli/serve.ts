@@ -1,10 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { ServeConfig, type ServeConfigInput } from '../server/config.js';
-import { startServer } from '../server/start.js';
+import type { RunningServer, ServerRuntime } from '../server/start.js';
 
-export { startServer, type RunningServer, type ServerRuntime } from '../server/start.js';
+export type { RunningServer, ServerRuntime } from '../server/start.js';
 export { ServeConfig, type ServeConfigInput } from '../server/config.js';
+
+/**
+ * Starts the server in this process (tests, the e2e harness); see `server/start.ts`. Loaded on
+ * demand so a flag error is reported without first loading the Kubernetes client.
+ */
+export async function startServer(config: ServeConfigInput, runtime?: ServerRuntime): Promise<RunningServer> {
+  return (await import('../server/start.js')).startServer(config, runtime);
+}
 
 const flags = {
   port: { type: 'string' },
@@ -150,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`credinject serve: ${parsed.error}\n\n${usage}`);
     return 2;
   }
-  let server;
+  let server: RunningServer;
   try {
     server = await startServer(parsed.config);
   } catch (err) {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InjectionOptions } from '../engine/options.js';
 import { logLevels } from './logger.js';
 
-const Port = z.coerce.number().int().min(0).max(65535);
+const portMessage = { error: 'must be a port number, 0-65535' };
+const Port = z.coerce.number(portMessage).int(portMessage).min(0, portMessage).max(65535, portMessage);
 
 export const TlsConfig = z.discriminatedUnion('mode', [
   /** Mounted files (cert-manager, a Secret volume), reloaded when they change. */

@@ -67,17 +67,17 @@ describe('credinject serve (built CLI, own process)', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('"patchType":"JSONPatch"');
     expect(await exited).toBe(0);
-  });
+  }, 20_000);
 
   it('exits 2 with a clear message on invalid flags', () => {
     const result = runCli(['serve', '--tls-cert', 'c', '--tls-key', 'k', '--sidecar-mode', 'sometimes']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('credinject serve: --sidecar-mode: Invalid option');
-  });
+  }, 20_000);
 
   it('exits 1 when the certificate cannot be read', () => {
     const result = runCli(['serve', '--credentials-file', fileURLToPath(credentialsFile), '--tls-cert', '/nonexistent/c', '--tls-key', '/nonexistent/k', '--log-level', 'silent']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cannot start');
-  });
+  }, 20_000);
 });
