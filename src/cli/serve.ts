@@ -158,6 +158,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`credinject serve: ${parsed.error}\n\n${usage}`);
     return 2;
   }
+  // Listen before starting: a SIGTERM during start-up (a slow bootstrap) stops cleanly once up.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   let server: RunningServer;
   try {
     server = await startServer(parsed.config);
@@ -165,10 +170,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`credinject serve: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
     return 1;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  await signal;
   await server.close();
-  return signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1;
+  return 0;
 }
