@@ -1,4 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
+import type { CredentialProblem } from '../credentials/credentialInfo.js';
 import { credentialDenial, validateCredential } from '../credentials/validateCredential.js';
 import { checkReferences } from '../engine/checkReferences.js';
 import type { Decision } from '../engine/decision.js';
@@ -48,9 +49,22 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
   }
   const problems = validateCredential(request.object as V1Secret);
   if (problems.length === 0) return allowed();
-  const name = meta.name ?? request.name ?? meta.generateName ?? '';
-  return { patch: [], warnings: [], denial: credentialDenial(name, problems) };
+  const denial = credentialDenial(meta.name ?? request.name ?? meta.generateName ?? '', problems);
+  // An UPDATE that adds no problem (a label, an owner reference, a finalizer removed) of a Secret
+  // that was already invalid, say from before the webhook existed, cannot make it worse: warn only.
+  if (request.operation === 'UPDATE' && request.oldObject && !introducesProblems(problems, request.oldObject)) {
+    return allowed([shortWarning(denial.message)]);
+  }
+  return { patch: [], warnings: [], denial };
 }
+
+function introducesProblems(problems: CredentialProblem[], oldObject: unknown): boolean {
+  const before = validateCredential(oldObject as V1Secret);
+  return problems.some((p) => !before.some((b) => b.rule === p.rule && b.key === p.key));
+}
+
+// The API server may cut warnings over 256 characters.
+const shortWarning = (text: string): string => (text.length <= 250 ? text : `${text.slice(0, 249)}…`);
 
 function protectedSecret(
   request: AdmissionRequest,

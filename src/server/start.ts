@@ -44,6 +44,8 @@ export interface RunningServer {
 export async function startServer(input: ServeConfigInput, runtime: ServerRuntime = {}): Promise<RunningServer> {
   const config = ServeConfig.parse(input);
   const logger = createLogger(config.logLevel, runtime.logDestination);
+  // Metrics read the view at scrape time and the view reports restarts to the metrics, so the
+  // metrics come first and find the view through this variable.
   let view: KubeView | undefined;
   let draining = false;
   const metrics = createMetrics({

@@ -21,6 +21,21 @@ describe('validate: credential Secrets', () => {
     expect(denial?.message).not.toContain('AKIAFIXTURE');
   });
 
+  it('lets an UPDATE of an already invalid credential through with a warning when it adds no problem', () => {
+    const request = requestOf('secret-update-invalid');
+    request.oldObject = structuredClone(request.object);
+    (request.object as any).metadata.labels['team'] = 'ml';
+    const decision = validate(request, fixtureView());
+    expect(decision.denial).toBeUndefined();
+    expect(decision.warnings).toEqual([expect.stringContaining('credential "aws-s3" is invalid')]);
+  });
+
+  it('denies an UPDATE that labels a Secret as a credential it does not satisfy', () => {
+    const request = requestOf('secret-update-invalid');
+    (request.oldObject as any).metadata.labels = {};
+    expect(validate(request, fixtureView()).denial?.reason).toBe('InvalidCredential');
+  });
+
   it('allows a Secret without the type label (not a credential)', () => {
     const request = requestOf('secret-create-invalid');
     delete (request.object as any).metadata.labels;
