@@ -1,0 +1,186 @@
+/**
+ * Credential validation and deletion protection against a real kube-apiserver and controller
+ * manager: the validating webhook sees real DELETEs (oldObject, userInfo of the namespace
+ * controller) and its usage index is fed by informers, so every check polls with a deadline.
+ */
+import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { pollUntil } from './harness/controlPlane.js';
+import {
+  apiErrorOf,
+  createExampleCredentials,
+  createTestNamespace,
+  exampleCredentials,
+  expectApiError,
+  isNotFound,
+  podRequesting,
+  waitForCredentialsCached,
+  waitForPods,
+} from './harness/kube.js';
+import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+
+announceSkip('protection');
+
+describe.skipIf(skipE2E)('credential validation and deletion protection through the real API server', () => {
+  let suite: E2ESuite;
+  let core: CoreV1Api;
+  let apps: AppsV1Api;
+
+  beforeAll(async () => {
+    suite = await startSuite();
+    core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
+    apps = suite.cp.kubeConfig.makeApiClient(AppsV1Api);
+  }, 180_000);
+
+  afterAll(async () => {
+    await suite?.stop();
+  }, 60_000);
+
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
+  });
+
+  /** Waits until a dry-run DELETE of the credential is refused: the usage index has seen its users. */
+  async function waitUntilProtected(namespace: string, name: string): Promise<void> {
+    await pollUntil(
+      `the webhook to protect ${namespace}/${name}`,
+      async () => {
+        const err = await core.deleteNamespacedSecret({ name, namespace, dryRun: 'All' }).then(() => undefined, apiErrorOf);
+        return err?.message.includes('secrets.validate.credinject.dev') ? true : undefined;
+      },
+      30_000,
+    );
+  }
+
+  it('rejects a kubernetes credential with both a token and a client certificate at create time, naming both', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'validate');
+    const base = exampleCredentials().get('oke-cluster')!; // client certificate + key
+    const body: V1Secret = {
+      ...structuredClone(base),
+      metadata: { name: 'both-auth', labels: { 'credinject.dev/type': 'kubernetes' } },
+      stringData: { ...base.stringData, token: 'fake-token-must-not-be-echoed' },
+    };
+    const err = await expectApiError(core.createNamespacedSecret({ namespace, body }));
+    expect(err.code).toBeGreaterThanOrEqual(400);
+    expect(err.code).toBeLessThan(500);
+    expect(err.message).toContain('admission webhook "secrets.validate.credinject.dev" denied the request:');
+    expect(err.message).toContain('both-auth');
+    expect(err.message).toContain('"token"');
+    expect(err.message).toContain('"client_certificate"');
+    expect(err.message).not.toContain('fake-token-must-not-be-echoed');
+    await expect(core.readNamespacedSecret({ name: 'both-auth', namespace })).rejects.toSatisfy(isNotFound);
+  });
+
+  it('refuses to delete a credential a Deployment uses, naming the Deployment, and allows it once the Deployment is gone', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'protect');
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    const labels = { app: 'uses-aws' };
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'uses-aws', labels, annotations: { 'credinject.dev/inject': 'aws-s3' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+        },
+      },
+    });
+    await waitUntilProtected(namespace, 'aws-s3');
+
+    const err = await expectApiError(core.deleteNamespacedSecret({ name: 'aws-s3', namespace }));
+    expect(err.message).toContain('admission webhook "secrets.validate.credinject.dev" denied the request:');
+    expect(err.message).toContain('aws-s3');
+    expect(err.message).toContain('Deployment/uses-aws');
+    // Still stored.
+    expect((await core.readNamespacedSecret({ name: 'aws-s3', namespace })).metadata?.name).toBe('aws-s3');
+
+    // Wait for the controller's Pod so that the usage index has three users to forget.
+    await waitForPods(suite.cp.kubeConfig, namespace, 'app=uses-aws');
+    await apps.deleteNamespacedDeployment({ name: 'uses-aws', namespace, propagationPolicy: 'Foreground' });
+    await pollUntil(
+      'the Deployment, its ReplicaSet and Pods to be gone',
+      async () => {
+        const [deployments, replicaSets, pods] = await Promise.all([
+          apps.listNamespacedDeployment({ namespace }),
+          apps.listNamespacedReplicaSet({ namespace }),
+          core.listNamespacedPod({ namespace }),
+        ]);
+        return deployments.items.length + replicaSets.items.length + pods.items.length === 0 ? true : undefined;
+      },
+      45_000,
+    );
+    // The index learns of the deletions through informers: retry the real DELETE until it passes.
+    await pollUntil('the unused credential to be deletable', () => core.deleteNamespacedSecret({ name: 'aws-s3', namespace }).then(() => true), 20_000);
+    await expect(core.readNamespacedSecret({ name: 'aws-s3', namespace })).rejects.toSatisfy(isNotFound);
+  });
+
+  it('lets a credential in use be deleted when it is annotated allow-delete', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'breakglass');
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['hf-token']);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['hf-token']);
+    await core.createNamespacedPod({ namespace, body: podRequesting('reader', 'hf-token') });
+    await waitUntilProtected(namespace, 'hf-token');
+
+    await core.patchNamespacedSecret(
+      { name: 'hf-token', namespace, body: [{ op: 'add', path: '/metadata/annotations/credinject.dev~1allow-delete', value: 'true' }] },
+    );
+    await core.deleteNamespacedSecret({ name: 'hf-token', namespace });
+    await expect(core.readNamespacedSecret({ name: 'hf-token', namespace })).rejects.toSatisfy(isNotFound);
+  });
+
+  it('does not block deleting a namespace that holds credentials in use', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'teardown');
+    const used = ['aws-s3', 'gcp-sa', 'git-ssh'];
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, used);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, used);
+    await core.createNamespacedPod({ namespace, body: podRequesting('user', used.join(', ')) });
+    // The namespace controller deletes Pods first and waits for them (ordered namespace deletion,
+    // on by default since 1.33), then everything else. A finalizer holds this Deployment, so the
+    // credentials are still in use when their DELETEs arrive: only the teardown exemption lets them pass.
+    const labels = { app: 'teardown' };
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'held', labels, finalizers: ['e2e.credinject.dev/hold'], annotations: { 'credinject.dev/inject': used.join(', ') } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+        },
+      },
+    });
+    for (const name of used) await waitUntilProtected(namespace, name);
+
+    await core.deleteNamespace({ name: namespace });
+    await pollUntil(
+      `the namespace controller to delete the credentials of ${namespace}`,
+      async () => {
+        const secrets = await core.listNamespacedSecret({ namespace, labelSelector: 'credinject.dev/type' });
+        return secrets.items.length === 0 ? true : undefined;
+      },
+      60_000,
+    );
+    const user = await apps.readNamespacedDeployment({ name: 'held', namespace });
+    expect(user.metadata?.deletionTimestamp).toBeDefined();
+
+    await apps.patchNamespacedDeployment({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+    await pollUntil(
+      `namespace ${namespace} to be gone`,
+      async () => {
+        try {
+          const ns = await core.readNamespace({ name: namespace });
+          const failed = ns.status?.conditions?.find((c) => c.type === 'NamespaceDeletionContentFailure' && c.status === 'True');
+          if (failed) throw new Error(`namespace deletion failing: ${failed.message}`);
+          return undefined;
+        } catch (err) {
+          if (isNotFound(err)) return true;
+          throw err;
+        }
+      },
+      90_000,
+    );
+  }, 150_000);
+});
