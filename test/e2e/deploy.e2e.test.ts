@@ -1,19 +1,31 @@
 /**
  * The shipped manifests are accepted by a real kube-apiserver: every object of deploy/namespace.yaml
  * and deploy/credinject.yaml, and the `helm template` output of the other TLS modes, passes a
- * server-side dry-run create (full validation and admission, nothing stored). No webhook server is
- * needed, nor a controller manager.
+ * server-side dry-run create (full validation and admission, nothing stored). Then the RBAC and
+ * webhook configurations are installed for real and `credinject serve --self-signed` runs under the
+ * shipped ServiceAccount's token: the chart's permissions must be enough for the informers and the
+ * TLS bootstrap. No controller manager is needed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { AppsV1Api, KubernetesObjectApi, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  type KubernetesObject,
+  type V1Deployment,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadDeployManifests, parseManifests } from '../deploy/deployManifests.js';
 import { startControlPlane, type ControlPlane } from './harness/controlPlane.js';
+import { startCredinjectServer, type CredinjectServer } from './harness/credinjectServer.js';
 import { apiErrorOf, isNotFound } from './harness/kube.js';
 import { announceSkip, binDir, skipE2E } from './harness/suite.js';
 
@@ -73,7 +85,7 @@ function quickHelm(): string | undefined {
 const helm = skipE2E ? undefined : quickHelm();
 if (!skipE2E && !helm) console.warn('skipping the helm TLS modes of deploy e2e: no helm at hand (run hack/helm.sh once to build it)');
 
-describe.skipIf(skipE2E)('shipped manifests against a real API server (server-side dry run)', () => {
+describe.skipIf(skipE2E)('shipped manifests against a real API server', () => {
   let cp: ControlPlane;
   let objects: KubernetesObjectApi;
 
@@ -107,7 +119,7 @@ describe.skipIf(skipE2E)('shipped manifests against a real API server (server-si
     return failures;
   }
 
-  it('accepts deploy/namespace.yaml and every object of deploy/credinject.yaml, and stores none of the dry runs', async () => {
+  it('accepts deploy/namespace.yaml and a server-side dry run of every object of deploy/credinject.yaml, storing none', async () => {
     const manifests = loadDeployManifests();
     expect(manifests.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']));
     // deploy/namespace.yaml was created for real in beforeAll (a dry run of it would now answer 409).
@@ -149,5 +161,102 @@ describe.skipIf(skipE2E)('shipped manifests against a real API server (server-si
     const served = rendered.filter((o) => !CRD_KINDS.has(o.kind ?? ''));
     expect(served.length).toBeGreaterThan(5);
     expect(await dryRunAll(served)).toEqual([]);
+  });
+
+  describe('installed with the shipped RBAC, serving with self-signed TLS', () => {
+    const servers: CredinjectServer[] = [];
+    let saKubeconfig: string;
+    const tlsSettings = {
+      secretName: 'credinject-tls',
+      serviceName: 'credinject',
+      mutatingWebhookConfig: 'credinject',
+      validatingWebhookConfig: 'credinject',
+    };
+
+    beforeAll(async () => {
+      // For real: the identity, its permissions and the webhook configurations (whose caBundle the
+      // server patches). Not the Deployment: the server runs here, as a process.
+      const installed = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+      for (const obj of inCreationOrder(loadDeployManifests().filter((o) => installed.has(o.kind ?? '')))) await objects.create(obj);
+      const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+      const token = await core.createNamespacedServiceAccountToken({
+        name: 'credinject',
+        namespace: NAMESPACE,
+        body: { spec: { audiences: [cp.apiServerUrl], expirationSeconds: 3600 } },
+      });
+      saKubeconfig = join(cp.dir, 'credinject-sa.kubeconfig');
+      writeFileSync(
+        saKubeconfig,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'envtest', cluster: { server: cp.apiServerUrl, 'certificate-authority-data': Buffer.from(cp.caCertPem).toString('base64') } }],
+          users: [{ name: 'credinject', user: { token: token.status!.token } }],
+          contexts: [{ name: 'envtest', context: { cluster: 'envtest', user: 'credinject', namespace: NAMESPACE } }],
+          'current-context': 'envtest',
+        }),
+        { mode: 0o600 },
+      );
+      servers.push(await startCredinjectServer(cp, { logName: 'credinject-replica-1', kubeconfigPath: saKubeconfig, tls: tlsSettings }));
+    }, 120_000);
+
+    afterAll(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+    }, 60_000);
+
+    const readTlsSecret = () => cp.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'credinject-tls', namespace: NAMESPACE });
+    async function caBundles(): Promise<{ bundles: string[]; versions: string[] }> {
+      const admission = cp.kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+      const mutating = await admission.readMutatingWebhookConfiguration({ name: 'credinject' });
+      const validating = await admission.readValidatingWebhookConfiguration({ name: 'credinject' });
+      return {
+        bundles: [...(mutating.webhooks ?? []), ...(validating.webhooks ?? [])].map((w) => w.clientConfig.caBundle ?? ''),
+        versions: [mutating.metadata!.resourceVersion!, validating.metadata!.resourceVersion!],
+      };
+    }
+
+    /** Completes a TLS handshake as the API server would, by Service name, trusting only `caPem`. */
+    function verifiesAsService(port: number, caPem: string): Promise<true> {
+      return new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port, servername: 'credinject.credinject-system.svc', ca: caPem }, () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.once('error', reject);
+      });
+    }
+
+    it('becomes ready under the shipped RBAC, keeps its CA in a Secret and patches it into every webhook', async () => {
+      const secret = await readTlsSecret();
+      expect(secret.type).toBe('kubernetes.io/tls');
+      expect(Object.keys(secret.data ?? {})).toEqual(expect.arrayContaining(['ca.crt', 'tls.crt', 'tls.key']));
+      const caPem = Buffer.from(secret.data!['ca.crt']!, 'base64').toString('utf8');
+
+      const { bundles } = await caBundles();
+      expect(bundles).toHaveLength(5);
+      for (const bundle of bundles) expect(bundle).toBe(secret.data!['ca.crt']);
+      await expect(verifiesAsService(servers[0]!.httpsPort, caPem)).resolves.toBe(true);
+      expect(servers[0]!.logTail(200)).not.toMatch(/forbidden/i);
+      // Control: the server's identity is the ServiceAccount, not an admin.
+      const asServer = new KubeConfig();
+      asServer.loadFromFile(saKubeconfig);
+      const denied = await asServer
+        .makeApiClient(CoreV1Api)
+        .createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 'not-allowed' } } })
+        .then(() => undefined, apiErrorOf);
+      expect(denied?.code).toBe(403);
+    });
+
+    it('a second replica serves the same CA and leaves the Secret and the caBundles as they are', async () => {
+      const before = await readTlsSecret();
+      const bundlesBefore = await caBundles();
+      servers.push(await startCredinjectServer(cp, { logName: 'credinject-replica-2', kubeconfigPath: saKubeconfig, tls: tlsSettings }));
+
+      const after = await readTlsSecret();
+      expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+      expect(await caBundles()).toEqual(bundlesBefore);
+      const caPem = Buffer.from(after.data!['ca.crt']!, 'base64').toString('utf8');
+      await expect(verifiesAsService(servers[1]!.httpsPort, caPem)).resolves.toBe(true);
+    });
   });
 });

@@ -131,6 +131,83 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
     await expect(core.readNamespacedSecret({ name: 'hf-token', namespace })).rejects.toSatisfy(isNotFound);
   });
 
+  it('refuses to remove the type label from a credential in use', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'unlabel');
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['wandb']);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['wandb']);
+    await core.createNamespacedPod({ namespace, body: podRequesting('tracker', 'wandb') });
+    await waitUntilProtected(namespace, 'wandb');
+
+    // The objectSelector matches the old object on UPDATE too, so the webhook sees the label go.
+    const err = await expectApiError(
+      core.patchNamespacedSecret({ name: 'wandb', namespace, body: [{ op: 'remove', path: '/metadata/labels/credinject.dev~1type' }] }),
+    );
+    expect(err.message).toContain('admission webhook "secrets.validate.credinject.dev" denied the request:');
+    expect(err.message).toContain('Pod/tracker');
+    const stored = await core.readNamespacedSecret({ name: 'wandb', namespace });
+    expect(stored.metadata?.labels?.['credinject.dev/type']).toBe('generic');
+  });
+
+  it('never blocks the controllers of a Deployment whose credential was deleted under allow-delete', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'orphan');
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['mlflow']);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['mlflow']);
+    const labels = { app: 'orphan' };
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'orphan', labels, annotations: { 'credinject.dev/inject': 'mlflow' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+        },
+      },
+    });
+    await waitForPods(suite.cp.kubeConfig, namespace, 'app=orphan');
+    await core.patchNamespacedSecret({
+      name: 'mlflow',
+      namespace,
+      body: [{ op: 'add', path: '/metadata/annotations/credinject.dev~1allow-delete', value: 'true' }],
+    });
+    await core.deleteNamespacedSecret({ name: 'mlflow', namespace });
+    await pollUntil(
+      'the webhook to forget the deleted credential',
+      async () => {
+        const err = await core
+          .createNamespacedPod({ namespace, dryRun: 'All', body: podRequesting('probe', 'mlflow') })
+          .then(() => undefined, apiErrorOf);
+        return err?.message.includes('"mlflow" not found') ? true : undefined;
+      },
+      20_000,
+    );
+
+    // Scaling leaves the references as they were: admitted although the credential is gone.
+    await apps.patchNamespacedDeployment({ name: 'orphan', namespace, body: [{ op: 'replace', path: '/spec/replicas', value: 0 }] });
+    await pollUntil(
+      'the ReplicaSet to scale to 0',
+      async () => {
+        const list = await apps.listNamespacedReplicaSet({ namespace, labelSelector: 'app=orphan' });
+        return list.items.length > 0 && list.items.every((rs) => (rs.status?.replicas ?? 0) === 0) ? true : undefined;
+      },
+      30_000,
+    );
+    // Foreground deletion: the garbage collector updates the Deployment and ReplicaSet (finalizers)
+    // on the way out; none of those UPDATEs may be denied.
+    await apps.deleteNamespacedDeployment({ name: 'orphan', namespace, propagationPolicy: 'Foreground' });
+    await pollUntil(
+      'the Deployment and its ReplicaSet to be gone',
+      async () => {
+        const [deployments, replicaSets] = await Promise.all([
+          apps.listNamespacedDeployment({ namespace }),
+          apps.listNamespacedReplicaSet({ namespace }),
+        ]);
+        return deployments.items.length + replicaSets.items.length === 0 ? true : undefined;
+      },
+      45_000,
+    );
+  });
+
   it('does not block deleting a namespace that holds credentials in use', async () => {
     const namespace = await createTestNamespace(suite.cp, 'teardown');
     const used = ['aws-s3', 'gcp-sa', 'git-ssh'];

@@ -1,19 +1,20 @@
 /**
  * The real webhook server for the e2e tests: `node dist/cli/main.js serve ...` as a child process,
- * serving a certificate for 127.0.0.1 made here, talking to the control plane with its admin
- * kubeconfig. Its log goes to `<control plane dir>/<logName>.log`.
+ * serving a certificate for 127.0.0.1 made by `credinject certs` (or self-signed mode), talking to the
+ * control plane with its admin kubeconfig (or another). Its log goes to `<control plane dir>/<logName>.log`.
  *
  * Every server started here is stopped by stop(), on process exit, on SIGINT/SIGTERM, and (when the
  * test process is killed hard) by the control plane's guardian, which reads the pid file we append to.
  *
  * Build first (`npm run test:e2e` does): the harness runs dist/, not the sources.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import selfsigned from 'selfsigned';
 
@@ -65,11 +66,26 @@ export async function makeServingCertificate(commonName = 'credinject-e2e'): Pro
   return { caPem: ca.cert, certPem: serving.cert, keyPem: serving.private };
 }
 
+/** Self-signed mode (`serve --self-signed`): the server makes its CA, keeps it in a Secret of
+ *  `--namespace` and patches the caBundle of the named configurations. Its certificate names the
+ *  Service (`<service>.<namespace>.svc`), so the API server cannot call it at 127.0.0.1. */
+export interface SelfSignedTls {
+  secretName: string;
+  serviceName: string;
+  mutatingWebhookConfig?: string;
+  validatingWebhookConfig?: string;
+}
+
 export interface StartCredinjectOptions {
   /** Log file name under the control plane's dir (default `credinject`). */
   logName?: string;
   logLevel?: 'info' | 'debug';
   sidecarMode?: 'native' | 'legacy';
+  /** Kubeconfig the server uses (default: the control plane's admin kubeconfig). */
+  kubeconfigPath?: string;
+  /** Default: files made by `credinject certs --hosts 127.0.0.1` (so the product's dev certificates
+   *  meet Go's TLS stack); `selfsigned-lib`: made here with the selfsigned library. */
+  tls?: 'credinject-certs' | 'selfsigned-lib' | SelfSignedTls;
   /** Extra `serve` flags. */
   extraArgs?: string[];
   /** Deadline for `/readyz`, in ms (default 60000). */
@@ -79,8 +95,9 @@ export interface StartCredinjectOptions {
 export interface CredinjectServer {
   /** `https://127.0.0.1:<port>`: the base URL for webhookConfigurationsForUrl. */
   url: string;
-  /** The CA of the serving certificate: the webhooks' caBundle. */
-  caPem: string;
+  /** The CA of the serving certificate, the webhooks' caBundle (undefined in self-signed mode: read
+   *  it from the server's Secret). */
+  caPem: string | undefined;
   httpsPort: number;
   metricsPort: number;
   pid: number;
@@ -164,6 +181,31 @@ function checkBuilt(): void {
   }
 }
 
+const execFileAsync = promisify(execFile);
+
+/** A serving certificate for 127.0.0.1 as files in `dir` (ca.crt, tls.crt, tls.key). */
+async function servingCertificateFiles(
+  dir: string,
+  source: 'credinject-certs' | 'selfsigned-lib',
+): Promise<{ caPem: string; certFile: string; keyFile: string }> {
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  if (source === 'credinject-certs') {
+    try {
+      await execFileAsync(process.execPath, [CLI_ENTRY, 'certs', '--hosts', '127.0.0.1', '--out-dir', dir], { timeout: 30_000 });
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr ?? '';
+      throw new Error(`credinject certs --hosts 127.0.0.1 failed: ${stderr.trim() || (err as Error).message}`, { cause: err });
+    }
+    return { caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), certFile, keyFile };
+  }
+  const certificate = await makeServingCertificate();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(certFile, certificate.certPem);
+  writeFileSync(keyFile, certificate.keyPem, { mode: 0o600 });
+  return { caPem: certificate.caPem, certFile, keyFile };
+}
+
 /**
  * Starts `credinject serve` against the control plane and resolves once `/readyz` answers 200 (the
  * informers have synced). Fails early, with the server's log, when the process exits.
@@ -173,11 +215,18 @@ export async function startCredinjectServer(cp: ControlPlane, opts: StartCredinj
   installExitHandlers();
   const logName = opts.logName ?? 'credinject';
   const logPath = join(cp.dir, `${logName}.log`);
-  const certificate = await makeServingCertificate();
-  const certFile = join(cp.dir, `${logName}-tls.crt`);
-  const keyFile = join(cp.dir, `${logName}-tls.key`);
-  writeFileSync(certFile, certificate.certPem);
-  writeFileSync(keyFile, certificate.keyPem, { mode: 0o600 });
+  const tls = opts.tls ?? 'credinject-certs';
+  let caPem: string | undefined;
+  let tlsArgs: string[];
+  if (typeof tls === 'object') {
+    tlsArgs = ['--self-signed', '--tls-secret-name', tls.secretName, '--service-name', tls.serviceName];
+    if (tls.mutatingWebhookConfig) tlsArgs.push('--mutating-webhook-config', tls.mutatingWebhookConfig);
+    if (tls.validatingWebhookConfig) tlsArgs.push('--validating-webhook-config', tls.validatingWebhookConfig);
+  } else {
+    const files = await servingCertificateFiles(join(cp.dir, `${logName}-tls`), tls);
+    caPem = files.caPem;
+    tlsArgs = ['--tls-cert', files.certFile, '--tls-key', files.keyFile];
+  }
   const [httpsPort, metricsPort] = (await freePorts(2)) as [number, number];
 
   const args = [
@@ -187,9 +236,8 @@ export async function startCredinjectServer(cp: ControlPlane, opts: StartCredinj
     '--port', String(httpsPort),
     '--metrics-address', '127.0.0.1',
     '--metrics-port', String(metricsPort),
-    '--tls-cert', certFile,
-    '--tls-key', keyFile,
-    '--kubeconfig', cp.kubeconfigPath,
+    ...tlsArgs,
+    '--kubeconfig', opts.kubeconfigPath ?? cp.kubeconfigPath,
     '--namespace', 'credinject-system',
     '--log-level', opts.logLevel ?? 'info',
     '--sidecar-mode', opts.sidecarMode ?? 'native',
@@ -254,7 +302,7 @@ export async function startCredinjectServer(cp: ControlPlane, opts: StartCredinj
 
   return {
     url: `https://127.0.0.1:${httpsPort}`,
-    caPem: certificate.caPem,
+    caPem,
     httpsPort,
     metricsPort,
     pid: child.pid ?? -1,

@@ -37,6 +37,7 @@ export async function startSuite(opts: StartSuiteOptions = {}): Promise<E2ESuite
   let server: CredinjectServer | undefined;
   try {
     server = await startCredinjectServer(cp, opts.server);
+    if (!server.caPem) throw new Error('startSuite serves certificate files; self-signed mode has no 127.0.0.1 certificate');
     const webhooks = await registerWebhooks(cp.kubeConfig, { url: server.url, caPem: server.caPem });
     const running = server;
     return {
