@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { ServeConfig, type ServeConfigInput } from '../server/config.js';
 import type { RunningServer, ServerRuntime } from '../server/start.js';
+import { describeApiError } from '../kube/describeApiError.js';
 
 export type { RunningServer, ServerRuntime } from '../server/start.js';
 export { ServeConfig, type ServeConfigInput } from '../server/config.js';
@@ -167,7 +168,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     server = await startServer(parsed.config);
   } catch (err) {
-    process.stderr.write(`credinject serve: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    process.stderr.write(`credinject serve: cannot start: ${describeApiError(err)}\n`);
     return 1;
   }
   await signal;
