@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/decision.js';
-import { keys, namespaceControllerUser } from '../engine/annotationKeys.js';
+import { deletionExemptUsers, keys } from '../engine/annotationKeys.js';
 import { allowed } from './response.js';
 import type { UsageIndex } from './store.js';
 
@@ -18,11 +18,12 @@ export interface DeletionRequest {
 
 /**
  * Deletion protection for a credential Secret: deny while a Pod or workload template in its
- * namespace references it. Namespace teardown must never be blocked (a stuck Terminating namespace
- * is worse than a broken pod, and its pods are going away too), and `allow-delete` is the break glass.
+ * namespace references it. Namespace teardown and garbage collection are never blocked (a stuck
+ * Terminating namespace or an orphan retried forever is worse than a broken pod; see
+ * `deletionExemptUsers`), and `allow-delete` is the break glass.
  */
 export function deletionCheck(request: DeletionRequest, usage: UsageIndex): Decision {
-  if (request.username === namespaceControllerUser) return allowed();
+  if (request.username !== undefined && deletionExemptUsers.has(request.username)) return allowed();
   if (request.annotations[keys.allowDelete] === 'true') return allowed();
   const { total, users } = usage.usersOf(request.namespace, request.name);
   if (total === 0) return allowed();

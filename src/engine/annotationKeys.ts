@@ -20,3 +20,15 @@ export const keys = {
 
 /** The user the namespace controller deletes as; its deletions are never blocked. */
 export const namespaceControllerUser = 'system:serviceaccount:kube-system:namespace-controller';
+
+/**
+ * Controllers whose deletions of a credential are never blocked. Namespace teardown must finish. The
+ * garbage collector deletes a Secret because its owner (an ExternalSecret, a SealedSecret) was
+ * deleted on purpose; denying it only leaves an orphan and a retry loop. Without
+ * `--use-service-account-credentials` every controller acts as `system:kube-controller-manager`.
+ */
+export const deletionExemptUsers: ReadonlySet<string> = new Set([
+  namespaceControllerUser,
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:kube-controller-manager',
+]);

@@ -49,6 +49,17 @@ describe('deletionCheck', () => {
     expect(deletionCheck(request({ username }), indexWith(3)).denial).toBeUndefined();
   });
 
+  it.each([
+    'system:serviceaccount:kube-system:generic-garbage-collector',
+    'system:kube-controller-manager',
+  ])('lets the controller %s delete a used credential (its owner was deleted)', (username) => {
+    expect(deletionCheck(request({ username }), indexWith(2)).denial).toBeUndefined();
+  });
+
+  it('still blocks other service accounts of kube-system', () => {
+    expect(deletionCheck(request({ username: 'system:serviceaccount:kube-system:replicaset-controller' }), indexWith(2)).denial?.reason).toBe('CredentialInUse');
+  });
+
   it('counts only users in the Secret namespace', () => {
     expect(deletionCheck(request(), indexWith(3, 'other')).denial).toBeUndefined();
   });
