@@ -6,7 +6,7 @@ import type { Decision } from './decision.js';
 import { denialFrom, injectPodTemplate, type PodTemplate } from './injectPodTemplate.js';
 import { jsonDiff } from './jsonDiff.js';
 import type { InjectionOptions } from './options.js';
-import { copyWorkloadAnnotations, effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
+import { copyWorkloadAnnotations, dropRemovedWorkloadAnnotations, effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
 
 /** One object under admission, as the mutating webhook or the CLI sees it. */
 export interface AdmissionInput {
@@ -47,6 +47,7 @@ function planWorkload(input: AdmissionInput, credentials: CredentialLookup, opti
   const template = podTemplateOf(copy);
   if (!template) return nothing;
   copyWorkloadAnnotations(copy, template);
+  if (input.oldObject !== undefined) dropRemovedWorkloadAnnotations(copy, template, input.oldObject);
   const patch = jsonDiff(input.object, copy);
   if (isUnchangedUpdate(input)) return { patch, warnings: [] };
   // Inject into a throwaway copy only to find problems now, at apply time; the stored template stays clean.

@@ -42,3 +42,18 @@ export function effectiveRequest(object: unknown): Record<string, string> {
   const metadata = (object as { metadata?: V1ObjectMeta } | null)?.metadata;
   return { ...requestAnnotations(podTemplateOf(object)?.metadata), ...requestAnnotations(metadata) };
 }
+
+/**
+ * On UPDATE, take back what an earlier copy put into the template: a request annotation the workload
+ * had and no longer has is dropped from the template while the template still holds the copied
+ * value. Without this, removing `credinject.dev/inject` from a Deployment would keep injecting.
+ */
+export function dropRemovedWorkloadAnnotations(object: { metadata?: V1ObjectMeta }, template: PodTemplate, oldObject: unknown): void {
+  const before = requestAnnotations((oldObject as { metadata?: V1ObjectMeta } | null)?.metadata);
+  const now = requestAnnotations(object.metadata);
+  const current = template.metadata?.annotations;
+  if (!current || !template.metadata) return;
+  const removed = Object.keys(before).filter((key) => !(key in now) && current[key] === before[key]);
+  if (removed.length === 0) return;
+  template.metadata.annotations = Object.fromEntries(Object.entries(current).filter(([key]) => !removed.includes(key)));
+}

@@ -113,13 +113,10 @@ describe.skipIf(skipE2E)('injection through the real API server', () => {
     expect(envNames(containerOf(pod!, 'app'))).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
   });
 
-  // KNOWN BUG (it.fails: passes while the bug is there; make it a plain `it` once fixed).
-  // copyWorkloadAnnotations copies workload-level request annotations into the template but never
-  // takes a copy back, so removing the annotation from the Deployment (`kubectl annotate deploy x
-  // credinject.dev/inject-`, or a client-side `kubectl apply` of the manifest without it) leaves
-  // `credinject.dev/inject` in the stored template: new Pods are still injected and the credential
-  // stays protected ("used by Deployment/x") although the user removed every annotation they wrote.
-  it.fails('stops injecting when the workload-level annotation is removed', async () => {
+  // Removing the annotation from the Deployment (`kubectl annotate deploy x credinject.dev/inject-`,
+  // or `kubectl apply` of the manifest without it) must take back the copy in the template: new Pods
+  // are no longer injected and the credential is no longer "used by Deployment/x".
+  it('stops injecting when the workload-level annotation is removed', async () => {
     const labels = { app: 'opt-out' };
     await apps.createNamespacedDeployment({
       namespace,

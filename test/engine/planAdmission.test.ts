@@ -272,6 +272,26 @@ describe('planAdmission on workloads', () => {
     expect(decision.denial).toBeUndefined();
   });
 
+  it('takes back the copy when the workload-level annotation is removed, keeping template-level ones', () => {
+    const first = deployment({ 'credinject.dev/inject': 'aws-s3' });
+    const stored = applied(first, plan(first).patch);
+    stored.spec.template.metadata.annotations = { ...stored.spec.template.metadata.annotations, 'mount-path.credinject.dev/gcp-sa': '/own' };
+    const edited = structuredClone(stored);
+    edited.metadata.annotations = {};
+    const decision = planAdmission({ object: edited, oldObject: stored, namespace: 'default', operation: 'UPDATE' }, credentials, defaultInjectionOptions);
+    expect(applied(edited, decision.patch).spec.template.metadata.annotations).toEqual({ 'mount-path.credinject.dev/gcp-sa': '/own' });
+  });
+
+  it('keeps a template value the user changed after the copy', () => {
+    const old = deployment({ 'credinject.dev/inject': 'aws-s3' });
+    const stored = applied(old, plan(old).patch);
+    const edited = structuredClone(stored);
+    edited.metadata.annotations = {};
+    edited.spec.template.metadata.annotations = { 'credinject.dev/inject': 'hf-token' };
+    const decision = planAdmission({ object: edited, oldObject: stored, namespace: 'default', operation: 'UPDATE' }, credentials, defaultInjectionOptions);
+    expect(applied(edited, decision.patch).spec.template.metadata.annotations).toEqual({ 'credinject.dev/inject': 'hf-token' });
+  });
+
   it('ignores kinds it does not handle', () => {
     expect(plan({ kind: 'ConfigMap', metadata: { annotations: { 'credinject.dev/inject': 'x' } } })).toEqual({ patch: [], warnings: [] });
   });
