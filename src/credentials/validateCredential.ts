@@ -4,6 +4,7 @@ import { keys } from '../engine/annotationKeys.js';
 import type { Denial } from '../engine/decision.js';
 import type { CredentialProblem } from './credentialInfo.js';
 import type { CredentialType } from './credentialType.js';
+import { parseLabelSelector } from './labelSelector.js';
 import { problemsFromZod } from './problemsFromZod.js';
 import { credentialTypeNames, credentialTypes } from './registry.js';
 import { decodeSecretData } from './secretData.js';
@@ -14,12 +15,32 @@ function allowedKeys(type: CredentialType): string[] {
   return type.schema instanceof z.ZodObject ? Object.keys(type.schema.shape) : [];
 }
 
+/**
+ * A cluster-scoped credential says where it is mirrored; without a selector it would reach nowhere
+ * (or, read as "everything", everywhere), so both are refused and "every namespace" must be spelled.
+ * Whether the Secret is in the injector's namespace is for the mirror to judge: it knows that namespace.
+ */
+function checkNamespaceSelector(text: string | undefined): CredentialProblem[] {
+  if (text === undefined || text.trim() === '') {
+    return [{
+      rule: 'missing-namespace-selector',
+      message:
+        `scope "cluster" needs annotation ${keys.namespaceSelector}, a label selector of namespaces such as ` +
+        `"team=ml" ("kubernetes.io/metadata.name" selects every namespace)`,
+    }];
+  }
+  const parsed = parseLabelSelector(text);
+  if ('selector' in parsed) return [];
+  return [{ rule: 'bad-namespace-selector', message: `annotation ${keys.namespaceSelector} is not a label selector: ${parsed.error}` }];
+}
+
 function checkMetadata(secret: V1Secret, type: CredentialType): CredentialProblem[] {
   const problems: CredentialProblem[] = [];
   const scope = secret.metadata?.labels?.[keys.scopeLabel];
   if (scope !== undefined && !scopes.includes(scope)) {
     problems.push({ rule: 'bad-scope', message: `label ${keys.scopeLabel} must be "namespace" or "cluster"` });
   }
+  if (scope === 'cluster') problems.push(...checkNamespaceSelector(secret.metadata?.annotations?.[keys.namespaceSelector]));
   const secretType = secret.type ?? 'Opaque';
   if (type.secretType && secretType !== type.secretType) {
     problems.push({ rule: 'wrong-secret-type', message: `type ${type.name} needs Secret type ${type.secretType}, not ${secretType}` });

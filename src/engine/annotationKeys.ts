@@ -7,6 +7,12 @@ export const keys = {
   mountPath: 'credinject.dev/mount-path',
   envPrefix: 'credinject.dev/env-prefix',
   allowDelete: 'credinject.dev/allow-delete',
+  /** Label on a copy of a cluster-scoped credential, written by the mirror controller. */
+  mirrorLabel: 'credinject.dev/mirror',
+  /** Annotation on a mirror: `<namespace>/<name>` of its source. */
+  mirroredFrom: 'credinject.dev/mirrored-from',
+  /** Annotation on a mirror: hash of the data it was written with (never the data itself). */
+  mirrorHash: 'credinject.dev/mirror-hash',
   inject: 'credinject.dev/inject',
   containers: 'credinject.dev/containers',
   render: 'credinject.dev/render',

@@ -10,6 +10,11 @@ const clientKey = exampleValue('oke-cluster', 'client_key');
 const sshKey = exampleValue('git-ssh', 'id_ed25519');
 const serviceAccount = JSON.parse(exampleValue('gcp-sa', 'service-account.json')) as Record<string, unknown>;
 
+function clusterScoped(selector: string | undefined, scope = 'cluster'): V1Secret {
+  const annotations = selector === undefined ? {} : { 'credinject.dev/namespace-selector': selector };
+  return credentialSecret('hf', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': scope }, annotations } });
+}
+
 function withData(name: string, change: (data: Record<string, string>) => void): V1Secret {
   const secret = exampleSecret(name);
   const data = { ...secret.stringData };
@@ -67,6 +72,10 @@ describe('validateCredential', () => {
     ['rclone without a TYPE key', withData('r2-bucket', (d) => delete d['RCLONE_CONFIG_R2_TYPE']), 'missing-key', undefined],
     ['generic keys that are not env names', credentialSecret('g', 'generic', { 'api-key': 'x' }), 'not-env-name', 'api-key'],
     ['a scope that is not namespace or cluster', credentialSecret('h', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': 'global' } } }), 'bad-scope', undefined],
+    ['a cluster scope without a namespace selector', clusterScoped(undefined), 'missing-namespace-selector', undefined],
+    ['a cluster scope with a blank namespace selector', clusterScoped('  '), 'missing-namespace-selector', undefined],
+    ['a cluster scope with a selector that does not parse', clusterScoped('team=ml,'), 'bad-namespace-selector', undefined],
+    ['a cluster scope with a numeric comparison', clusterScoped('gpus>1'), 'bad-namespace-selector', undefined],
   ];
 
   it.each(invalid)('rejects %s with its own rule', (_case, secret, rule, key) => {
@@ -88,6 +97,27 @@ describe('validateCredential', () => {
     expect(message).toContain('"prod-cluster"');
     expect(message).toMatch(/token.*client_certificate/);
     expect(message).toContain('stricter');
+  });
+
+  it.each([
+    ['a set and an equality', 'team=ml,env in (dev,prod)'],
+    ['every namespace, spelled out', 'kubernetes.io/metadata.name'],
+    ['a negation', '!restricted'],
+  ])('accepts a cluster scope with %s as its namespace selector', (_case, selector) => {
+    expect(validateCredential(clusterScoped(selector))).toEqual([]);
+  });
+
+  it('asks for no selector when the scope is namespace or absent', () => {
+    expect(validateCredential(clusterScoped(undefined, 'namespace'))).toEqual([]);
+    expect(validateCredential(credentialSecret('hf', 'huggingface', { token: 't' }))).toEqual([]);
+  });
+
+  it('says what is wrong with a selector and how to select every namespace', () => {
+    const [missing] = validateCredential(clusterScoped(undefined));
+    expect(missing?.message).toContain('credinject.dev/namespace-selector');
+    expect(missing?.message).toContain('kubernetes.io/metadata.name');
+    const [bad] = validateCredential(clusterScoped('team in ml'));
+    expect(bad?.message).toContain('expected "("');
   });
 
   it('accepts an ssh key alone', () => {
