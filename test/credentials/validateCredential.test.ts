@@ -11,7 +11,7 @@ const sshKey = exampleValue('git-ssh', 'id_ed25519');
 const serviceAccount = JSON.parse(exampleValue('gcp-sa', 'service-account.json')) as Record<string, unknown>;
 
 function clusterScoped(selector: string | undefined, scope = 'cluster'): V1Secret {
-  const annotations = selector === undefined ? {} : { 'credinject.dev/namespace-selector': selector };
+  const annotations: Record<string, string> = selector === undefined ? {} : { 'credinject.dev/namespace-selector': selector };
   return credentialSecret('hf', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': scope }, annotations } });
 }
 
