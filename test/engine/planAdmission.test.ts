@@ -239,7 +239,7 @@ describe('planAdmission on workloads', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'default', annotations },
-    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } } as { labels: Record<string, string>; annotations?: Record<string, string> }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
   });
 
   it('copies workload annotations into the pod template without injecting', () => {
