@@ -20,6 +20,8 @@ export const TlsConfig = z.discriminatedUnion('mode', [
     serviceName: z.string().min(1),
     mutatingWebhookConfig: z.string().min(1).optional(),
     validatingWebhookConfig: z.string().min(1).optional(),
+    /** How often a running replica re-reads the shared Secret: renews near expiry, follows a peer's renewal. */
+    recheckMs: z.number().int().positive().default(6 * 60 * 60 * 1000),
   }),
   /** PEM given directly: for programmatic starts (tests, the e2e harness). */
   z.object({ mode: z.literal('pem'), cert: z.string().min(1), key: z.string().min(1) }),

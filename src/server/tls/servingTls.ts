@@ -27,8 +27,34 @@ export async function prepareServingTls(config: TlsConfig, deps: ServingTlsDeps)
   const logger = deps.logger.child({ component: 'tls' });
   const noFollow = () => () => {};
   if (config.mode === 'self-signed') {
-    const material = await bootstrapSelfSigned(deps.bootstrapClient(), { ...config, namespace: deps.namespace ?? '' }, logger);
-    return { pair: material.serving, caCert: material.ca.cert, follow: noFollow };
+    const client = deps.bootstrapClient();
+    const settings = { ...config, namespace: deps.namespace ?? '' };
+    let current = await bootstrapSelfSigned(client, settings, logger);
+    return {
+      pair: current.serving,
+      caCert: current.ca.cert,
+      // A replica can run for longer than its certificate lives, and a peer may renew the shared
+      // Secret: re-run the (idempotent) bootstrap now and then and serve whatever it settles on.
+      follow(server) {
+        const timer = setInterval(() => {
+          bootstrapSelfSigned(client, settings, logger).then(
+            (next) => {
+              if (next.serving.cert === current.serving.cert) return;
+              server.setSecureContext(secureContextOptions(next.serving));
+              current = next;
+              deps.metrics.countCertificateReload('ok');
+              logger.info({ secret: config.secretName }, 'serving the renewed certificate from the shared Secret');
+            },
+            (err: unknown) => {
+              deps.metrics.countCertificateReload('rejected');
+              logger.warn({ secret: config.secretName, problem: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'could not re-read the TLS Secret; keeping the current certificate');
+            },
+          );
+        }, config.recheckMs);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
+    };
   }
   const pair = config.mode === 'pem' ? { cert: config.cert, key: config.key } : await readKeyPairFiles(config);
   const problem = keyPairProblem(pair);
