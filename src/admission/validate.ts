@@ -11,14 +11,22 @@ import { allowed } from './response.js';
 import type { AdmissionRequest } from './review.js';
 import type { AdmissionStore } from './store.js';
 
+/** What the Secret checks know of the server they run in. */
+export interface SecretSettings {
+  /** The injector's namespace: the only one where `credinject.dev/scope: cluster` is honoured. */
+  injectorNamespace?: string | undefined;
+  /** Whether this server mirrors cluster credentials (`--mirror-cluster-credentials`). */
+  mirroring?: boolean;
+}
+
 /**
  * The validating webhook: credential Secrets are checked against their type's contract on
  * CREATE/UPDATE and protected from deletion while used; Pods and workloads are denied when they
  * reference credentials that do not exist. Anything else is allowed untouched.
  */
-export function validate(request: AdmissionRequest, store: AdmissionStore): Decision {
+export function validate(request: AdmissionRequest, store: AdmissionStore, settings: SecretSettings = {}): Decision {
   const namespace = request.namespace ?? '';
-  if (isSecret(request.kind)) return validateSecret(request, namespace, store);
+  if (isSecret(request.kind)) return validateSecret(request, namespace, store, settings);
   if (!isPod(request.kind) && !isWorkload(request.kind)) return allowed();
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return allowed();
   if (request.object === null || request.object === undefined) return allowed();
@@ -30,7 +38,7 @@ export function validate(request: AdmissionRequest, store: AdmissionStore): Deci
   return denial ? { patch: [], warnings: [], denial } : allowed();
 }
 
-function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore): Decision {
+function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore, settings: SecretSettings): Decision {
   const old = request.oldObject ? objectMeta(request.oldObject) : undefined;
   if (request.operation === 'DELETE') {
     // Without oldObject we cannot see the labels; the webhook is only called for credentials
@@ -48,14 +56,31 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
     return deletionCheck(protectedSecret(request, namespace, meta.name ?? old.name, annotations), store.usage);
   }
   const problems = validateCredential(request.object as V1Secret);
-  if (problems.length === 0) return allowed();
-  const denial = credentialDenial(meta.name ?? request.name ?? meta.generateName ?? '', problems);
+  const name = meta.name ?? request.name ?? meta.generateName ?? '';
+  const scopeWarnings = scopeWarning(name, namespace, meta.labels[keys.scopeLabel], settings);
+  if (problems.length === 0) return allowed(scopeWarnings);
+  const denial = credentialDenial(name, problems);
   // An UPDATE that adds no problem (a label, an owner reference, a finalizer removed) of a Secret
   // that was already invalid, say from before the webhook existed, cannot make it worse: warn only.
   if (request.operation === 'UPDATE' && request.oldObject && !introducesProblems(problems, request.oldObject)) {
-    return allowed([shortWarning(denial.message)]);
+    return allowed([shortWarning(denial.message), ...scopeWarnings]);
   }
   return { patch: [], warnings: [], denial };
+}
+
+/**
+ * A cluster scope the server will not act on is allowed (the Secret is still a good namespaced
+ * credential) but said out loud: outside the injector's namespace it is never mirrored (anyone who
+ * can write Secrets somewhere must not push them into other namespaces), and without mirroring on,
+ * not even there. Unknown injector namespace (static mode): nothing to say.
+ */
+function scopeWarning(name: string, namespace: string, scope: string | undefined, settings: SecretSettings): string[] {
+  if (scope !== 'cluster' || settings.injectorNamespace === undefined) return [];
+  if (namespace !== settings.injectorNamespace) {
+    return [shortWarning(`credential "${name}": scope cluster counts only in namespace "${settings.injectorNamespace}"; here it is namespaced, not mirrored`)];
+  }
+  if (!settings.mirroring) return [shortWarning(`credential "${name}": scope cluster, but mirroring is off (serve --mirror-cluster-credentials)`)];
+  return [];
 }
 
 function introducesProblems(problems: CredentialProblem[], oldObject: unknown): boolean {

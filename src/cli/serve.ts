@@ -35,6 +35,8 @@ const flags = {
   kubeconfig: { type: 'string' },
   'credentials-file': { type: 'string' },
   'shutdown-delay': { type: 'string' },
+  'mirror-cluster-credentials': { type: 'boolean' },
+  'mirror-resync': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -58,6 +60,10 @@ const usage = `usage: credinject serve [flags]
   --kubeconfig F                kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)
   --credentials-file F          static mode: serve the Secrets in F, no cluster
   --shutdown-delay S            seconds to keep serving after SIGTERM, not ready (5)
+  --mirror-cluster-credentials  copy credentials labelled credinject.dev/scope=cluster in --namespace
+                                into the namespaces they select (one Lease-elected replica writes;
+                                needs RBAC to write Secrets in every namespace)
+    --mirror-resync S           seconds between full mirror reconciles (60)
 `;
 
 /** Where each config field came from, so a zod issue can name the flag the user typed. */
@@ -71,6 +77,8 @@ const flagOf: Record<string, string> = {
   kubeconfig: '--kubeconfig',
   credentialsFile: '--credentials-file',
   shutdownDelayMs: '--shutdown-delay',
+  'mirror.enabled': '--mirror-cluster-credentials',
+  'mirror.resyncMs': '--mirror-resync',
   'injection.agentImage': '--agent-image',
   'injection.agentImagePullPolicy': '--agent-image-pull-policy',
   'injection.sidecarMode': '--sidecar-mode',
@@ -97,6 +105,9 @@ function tlsFrom(values: Flags): ServeConfigInput['tls'] | undefined {
   return undefined;
 }
 
+/** A flag in seconds as milliseconds; not a number stays NaN for zod to name the flag. */
+const seconds = (text: string | undefined): number | undefined => (text === undefined ? undefined : Math.round(Number(text) * 1000));
+
 /** The one place flags become config; everything after reads the validated object. */
 export function configFromFlags(values: Flags, env: NodeJS.ProcessEnv): ServeConfigInput {
   return {
@@ -108,8 +119,13 @@ export function configFromFlags(values: Flags, env: NodeJS.ProcessEnv): ServeCon
     namespace: values.namespace ?? (env.POD_NAMESPACE || undefined),
     kubeconfig: values.kubeconfig,
     credentialsFile: values['credentials-file'],
-    shutdownDelayMs: values['shutdown-delay'] === undefined ? undefined : Math.round(Number(values['shutdown-delay']) * 1000),
+    shutdownDelayMs: seconds(values['shutdown-delay']),
     tls: tlsFrom(values)!,
+    mirror: {
+      enabled: values['mirror-cluster-credentials'],
+      resyncMs: seconds(values['mirror-resync']),
+      identity: env.POD_NAME || undefined,
+    },
     injection: {
       agentImage: values['agent-image'],
       agentImagePullPolicy: values['agent-image-pull-policy'] as 'Always' | undefined,

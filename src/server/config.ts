@@ -51,6 +51,19 @@ export const ServeConfig = z
     /** Then wait at most this long for in-flight requests before closing connections. */
     shutdownTimeoutMs: z.number().int().positive().default(15_000),
     watchdogMs: z.number().int().positive().default(10 * 60_000),
+    /**
+     * Mirror cluster-scoped credentials of `namespace` into the namespaces they select, on the
+     * Lease-elected replica. Off by default: it needs RBAC to write Secrets in every namespace.
+     */
+    mirror: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Full reconcile period; also when denied deletes of mirrors in use are retried. */
+        resyncMs: z.number().int().min(1000, { error: 'must be at least 1 second' }).default(60_000),
+        /** Lease holder name (POD_NAME); defaults to the host name. A random suffix is added. */
+        identity: z.string().min(1).optional(),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.tls.mode === 'self-signed' && config.credentialsFile) {
@@ -62,6 +75,12 @@ export const ServeConfig = z
     }
     if (config.tls.mode === 'self-signed' && !config.namespace) {
       ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'self-signed mode needs the namespace (POD_NAMESPACE)' });
+    }
+    if (config.mirror.enabled && config.credentialsFile) {
+      ctx.addIssue({ code: 'custom', path: ['mirror', 'enabled'], message: 'mirroring needs a cluster; it cannot run with a credentials file' });
+    }
+    if (config.mirror.enabled && !config.namespace) {
+      ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'mirroring needs the namespace of the cluster credentials (POD_NAMESPACE)' });
     }
     if (config.port !== 0 && config.port === config.metricsPort) {
       ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from the webhook port' });

@@ -10,7 +10,14 @@ export interface MetricsSource {
   syncState(): Record<string, boolean>;
 }
 
-export interface ServerMetrics {
+/** What the mirror controller reports (kube/ sees only this part of the metrics). */
+export interface MirrorMetrics {
+  countMirrorWrite(operation: 'create' | 'update' | 'delete', result: string): void;
+  setMirrorConflicts(count: number): void;
+  setMirrorLeader(leading: boolean): void;
+}
+
+export interface ServerMetrics extends MirrorMetrics {
   registry: Registry;
   observeRequest(webhook: WebhookName | 'unknown', operation: string, result: AdmissionResult, seconds: number): void;
   countInjection(credentialType: string): void;
@@ -55,6 +62,22 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     labelNames: ['result'] as const,
     registers,
   });
+  const mirrorWrites = new Counter({
+    name: 'credinject_mirror_writes_total',
+    help: 'Writes of cluster-credential mirrors by operation and result (denied: a mirror in use was not deleted).',
+    labelNames: ['operation', 'result'] as const,
+    registers,
+  });
+  const mirrorConflicts = new Gauge({
+    name: 'credinject_mirror_conflicts',
+    help: 'Namespaces where a Secret that is not a mirror holds the name of a cluster credential (last reconcile).',
+    registers,
+  });
+  const mirrorLeader = new Gauge({
+    name: 'credinject_mirror_leader',
+    help: '1 while this replica holds the mirroring Lease and writes mirrors.',
+    registers,
+  });
   new Gauge({
     name: 'credinject_index_size',
     help: 'Entries in the in-memory views: credentials, objects using credentials, credentials in use.',
@@ -85,5 +108,8 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     countInjection: (type) => injections.inc({ type }),
     countInformerRestart: (resource) => restarts.inc({ resource }),
     countCertificateReload: (result) => reloads.inc({ result }),
+    countMirrorWrite: (operation, result) => mirrorWrites.inc({ operation, result }),
+    setMirrorConflicts: (count) => mirrorConflicts.set(count),
+    setMirrorLeader: (leading) => mirrorLeader.set(leading ? 1 : 0),
   };
 }

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DestinationStream } from 'pino';
 import { startClusterView } from '../kube/clusterView.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { startMirrorController } from '../kube/mirrorController.js';
 import { loadStaticView } from '../kube/staticView.js';
 import { kubeTlsBootstrapClient } from '../kube/tlsBootstrapClient.js';
 import { viewSynced, type KubeView } from '../kube/view.js';
@@ -59,18 +60,30 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
   let kubeConfig: ReturnType<typeof loadKubeConfig> | undefined;
   const cluster = () => (kubeConfig ??= loadKubeConfig(config.kubeconfig));
+  const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
+  const clusterMode = !runtime.view && !config.credentialsFile;
   view =
     runtime.view ??
-    (config.credentialsFile
-      ? await loadStaticView(config.credentialsFile)
-      : startClusterView(cluster(), {
-          logger,
-          watchdogMs: config.watchdogMs,
-          onRestart: (resource) => metrics.countInformerRestart(resource),
-        }));
+    (config.credentialsFile ? await loadStaticView(config.credentialsFile) : startClusterView(cluster(), { logger, ...informerOptions }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
+  let stopMirroring: (() => Promise<void>) | undefined;
   try {
+    // Only against a real cluster: the controller writes Secrets. It never gates readiness, and a
+    // follower replica only keeps trying for the Lease.
+    if (config.mirror.enabled && clusterMode) {
+      const mirror = startMirrorController(cluster(), {
+        namespace: config.namespace!,
+        resyncMs: config.mirror.resyncMs,
+        logger,
+        metrics,
+        informer: informerOptions,
+        credentials: activeView.credentials,
+        ...(config.mirror.identity ? { identity: config.mirror.identity } : {}),
+      });
+      stopMirroring = () => mirror.stop();
+      cleanups.push(stopMirroring);
+    }
     const tls = await prepareServingTls(config.tls, {
       logger,
       metrics,
@@ -79,6 +92,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     });
     const app = webhookApp({
       store: activeView,
+      secrets: { injectorNamespace: config.namespace, mirroring: config.mirror.enabled && clusterMode },
       injection: config.injection,
       logger,
       metrics,
@@ -107,7 +121,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     };
     const ops = createOpsServer({ registry: metrics.registry, notReadyReason });
     const metricsPort = await listen(ops, config.metricsPort, config.metricsAddress);
-    logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile) }, 'serving');
+    logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile), mirroring: config.mirror.enabled }, 'serving');
 
     let closing: Promise<void> | undefined;
     const handle: RunningServer = {
@@ -118,6 +132,8 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
         closing ??= (async () => {
           draining = true;
           logger.info({ delayMs: config.shutdownDelayMs }, 'shutting down: readiness false, draining');
+          // First: the next leader takes the released Lease while this replica drains.
+          await stopMirroring?.();
           if (config.shutdownDelayMs > 0) await delay(config.shutdownDelayMs);
           await closeGracefully(https, config.shutdownTimeoutMs);
           for (const cleanup of cleanups.reverse()) await cleanup();

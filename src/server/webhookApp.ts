@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isPod } from '../admission/kinds.js';
 import { mutate } from '../admission/mutate.js';
 import type { AdmissionStore } from '../admission/store.js';
-import { validate } from '../admission/validate.js';
+import { validate, type SecretSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
 import { referencedCredentials } from '../engine/referencedCredentials.js';
 import type { ServerMetrics } from './metrics.js';
@@ -12,6 +12,8 @@ import { sendJson, webhookRoute } from './webhookRoute.js';
 export interface WebhookAppOptions {
   store: AdmissionStore;
   injection: InjectionOptions;
+  /** The injector's namespace and whether it mirrors: for the cluster-scope warnings. */
+  secrets?: SecretSettings;
   logger: Logger;
   metrics: ServerMetrics;
   /** AdmissionReviews of large objects run to a few MiB (etcd allows 1.5 MiB, times two for UPDATE). */
@@ -55,7 +57,7 @@ export function webhookApp(options: WebhookAppOptions): Express {
       },
     }),
   );
-  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: (r) => validate(r, store) }));
+  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: (r) => validate(r, store, options.secrets) }));
   app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {

@@ -84,6 +84,54 @@ describe('validate: credential Secrets', () => {
   });
 });
 
+describe('validate: cluster-scoped credentials', () => {
+  /** secret-create made cluster-scoped with a selector, in `namespace`. */
+  function clusterCreate(namespace: string, annotations: Record<string, string> = { 'credinject.dev/namespace-selector': 'team=ml' }) {
+    const request = requestOf('secret-create', { namespace });
+    const object = request.object as any;
+    object.metadata.namespace = namespace;
+    object.metadata.labels['credinject.dev/scope'] = 'cluster';
+    object.metadata.annotations = annotations;
+    return request;
+  }
+  const settings = { injectorNamespace: 'credinject-system', mirroring: true };
+
+  it('allows one in the injector namespace without a word when mirroring is on', () => {
+    expect(validate(clusterCreate('credinject-system'), fixtureView(), settings)).toEqual({ patch: [], warnings: [] });
+  });
+
+  it('warns that one elsewhere is an ordinary namespaced credential, naming the injector namespace', () => {
+    const decision = validate(clusterCreate('ml'), fixtureView(), settings);
+    expect(decision.denial).toBeUndefined();
+    expect(decision.warnings).toEqual([
+      'credential "aws-new": scope cluster counts only in namespace "credinject-system"; here it is namespaced, not mirrored',
+    ]);
+    expect(decision.warnings[0]!.length).toBeLessThanOrEqual(120);
+  });
+
+  it('warns that one in the injector namespace is not mirrored when mirroring is off', () => {
+    const decision = validate(clusterCreate('credinject-system'), fixtureView(), { injectorNamespace: 'credinject-system' });
+    expect(decision.warnings).toEqual([expect.stringContaining('mirroring is off')]);
+  });
+
+  it('says nothing when the injector namespace is unknown (static mode)', () => {
+    expect(validate(clusterCreate('ml'), fixtureView()).warnings).toEqual([]);
+  });
+
+  it('denies one without a namespace selector wherever it is', () => {
+    for (const namespace of ['credinject-system', 'ml']) {
+      const { denial } = validate(clusterCreate(namespace, {}), fixtureView(), settings);
+      expect(denial?.message).toContain('credinject.dev/namespace-selector');
+    }
+  });
+
+  it('denies one whose selector does not parse, quoting the selector problem', () => {
+    const { denial } = validate(clusterCreate('credinject-system', { 'credinject.dev/namespace-selector': 'team in ml' }), fixtureView(), settings);
+    expect(denial?.reason).toBe('InvalidCredential');
+    expect(denial?.message).toContain('is not a label selector');
+  });
+});
+
 describe('validate: Pods and workloads', () => {
   it('denies a Pod referencing an unknown credential by name', () => {
     expect(validate(requestOf('pod-create-unknown-credential'), fixtureView()).denial?.message).toContain('"no-such-credential"');

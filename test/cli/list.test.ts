@@ -10,8 +10,8 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const created = '2026-11-28T07:00:00Z';
 const now = new Date('2026-12-01T07:00:00Z');
 
-const secret = (namespace: string, name: string, data: Record<string, string>, labels: Record<string, string> = {}) => ({
-  metadata: { name, namespace, creationTimestamp: created, labels: { 'credinject.dev/type': 'aws', ...labels } },
+const secret = (namespace: string, name: string, data: Record<string, string>, labels: Record<string, string> = {}, annotations?: Record<string, string>) => ({
+  metadata: { name, namespace, creationTimestamp: created, labels: { 'credinject.dev/type': 'aws', ...labels }, ...(annotations ? { annotations } : {}) },
   data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)])),
 });
 const annotated = (namespace: string, name: string, inject: string, template = false) => {
@@ -72,7 +72,8 @@ function capture(): ListIo & { out: () => string; err: () => string } {
 const mlLists = {
   '/api/v1/namespaces/ml/secrets': [
     secret('ml', 'aws-s3', { access_key_id: 'AKIA-LIST-MARKER', secret_access_key: 'x' }),
-    secret('ml', 'broken', { access_key_id: 'AKIA-LIST-MARKER' }, { 'credinject.dev/scope': 'cluster' }),
+    // Cluster-scoped, so it names the namespaces it is for; what is broken is its data.
+    secret('ml', 'broken', { access_key_id: 'AKIA-LIST-MARKER' }, { 'credinject.dev/scope': 'cluster' }, { 'credinject.dev/namespace-selector': 'team=ml' }),
   ],
   '/api/v1/namespaces/ml/pods': [annotated('ml', 'web-abc', 'aws-s3'), annotated('ml', 'plain', '')],
   '/apis/apps/v1/namespaces/ml/deployments': [annotated('ml', 'web', 'aws-s3', true)],

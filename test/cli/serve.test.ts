@@ -75,10 +75,24 @@ describe('serve flags', () => {
     [['--self-signed', '--tls-secret-name', 's', '--service-name', 'svc'], '--namespace (or POD_NAMESPACE)'],
     [['--self-signed', '--service-name', 'svc', '--namespace', 'n'], '--tls-secret-name: is required'],
     [['--self-signed', '--tls-secret-name', 's', '--service-name', 'svc', '--namespace', 'n', '--credentials-file', 'f'], 'needs a cluster'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--mirror-cluster-credentials'], 'mirroring needs the namespace'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--namespace', 'n', '--mirror-cluster-credentials', '--credentials-file', 'f'], '--mirror-cluster-credentials: mirroring needs a cluster'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--namespace', 'n', '--mirror-cluster-credentials', '--mirror-resync', '0.5'], '--mirror-resync: must be at least 1 second'],
+    [['--tls-cert', 'c', '--tls-key', 'k', '--mirror-resync', 'soon'], '--mirror-resync:'],
     [['--tls-cert', 'c', '--tls-key', 'k', '--bogus'], "Unknown option '--bogus'"],
     [['--tls-cert', 'c', '--tls-key', 'k', 'extra'], 'extra'],
   ])('rejects %j with a message naming %s', (args, expected) => {
     expect(error(args)).toContain(expected);
+  });
+
+  it('leaves mirroring off unless asked', () => {
+    expect(config(chartFilesArgs).mirror).toEqual({ enabled: false, resyncMs: 60_000 });
+  });
+
+  it('reads the mirroring flags, with the Lease identity from POD_NAME', () => {
+    const c = config([...chartSelfSignedArgs, '--mirror-cluster-credentials', '--mirror-resync', '2'], { POD_NAMESPACE: 'credinject-system', POD_NAME: 'credinject-7d9-x' });
+    expect(c.mirror).toEqual({ enabled: true, resyncMs: 2000, identity: 'credinject-7d9-x' });
+    expect(c.namespace).toBe('credinject-system');
   });
 
   it('asks for help', () => {

@@ -1,0 +1,127 @@
+import { ApiException, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { validateCredential } from '../credentials/validateCredential.js';
+import { keys } from '../engine/annotationKeys.js';
+import { isMirrorOf, mirrorSecret, updatedMirror } from '../mirror/mirrorSecret.js';
+import type { MirrorAction } from '../mirror/plan.js';
+import { describeApiError } from './describeApiError.js';
+
+/**
+ * How one write ended. `denied`: an admission webhook refused it (ours, for a mirror still in use);
+ * `foreign`: a Secret of that name is not our mirror; `stale`: the cluster moved on since the plan
+ * (a 409, a vanished object), the next pass sees it; `skipped`: the source is no longer one to copy.
+ */
+export type WriteResult = 'ok' | 'denied' | 'foreign' | 'stale' | 'skipped' | 'error';
+
+export interface WriteOutcome {
+  action: MirrorAction;
+  result: WriteResult;
+  /** For denied and error: the API's one-line reason (never a body). */
+  detail?: string;
+}
+
+const statusOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
+
+/** The webhook's answer reaches us as a 403 whose message names the webhook. */
+function isAdmissionDenial(err: unknown): boolean {
+  return statusOf(err) === 403 && describeApiError(err).includes('admission webhook');
+}
+
+function failure(action: MirrorAction, err: unknown): WriteOutcome {
+  const status = statusOf(err);
+  if (isAdmissionDenial(err)) return { action, result: 'denied', detail: describeApiError(err) };
+  if (status === 409 || status === 404) return { action, result: 'stale' };
+  return { action, result: 'error', detail: describeApiError(err) };
+}
+
+/**
+ * Carries out a plan: the only code that reads credential values outside a request. A source is
+ * read when the first write of a pass needs it and dropped with the pass. Every write is
+ * idempotent and guarded: creates never overwrite (409 stays 409), replaces and deletes carry the
+ * resourceVersion (and uid) they were planned on.
+ */
+export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string) {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+
+  async function readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await core.readNamespacedSecret({ namespace, name });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The source as it is now, if it is still a valid cluster credential. */
+  async function currentSource(name: string): Promise<V1Secret | undefined> {
+    const secret = await readSecret(injectorNamespace, name);
+    const labels = secret?.metadata?.labels ?? {};
+    if (!secret || secret.metadata?.deletionTimestamp || labels[keys.scopeLabel] !== 'cluster' || labels[keys.typeLabel] === undefined) return undefined;
+    return validateCredential(secret).length === 0 ? secret : undefined;
+  }
+
+  async function write(action: MirrorAction, source: () => Promise<V1Secret | undefined>): Promise<WriteOutcome> {
+    const { namespace, name } = action;
+    try {
+      if (action.operation === 'delete') {
+        await core.deleteNamespacedSecret({
+          namespace,
+          name,
+          body: { preconditions: { uid: action.uid, resourceVersion: action.resourceVersion } },
+        });
+        return { action, result: 'ok' };
+      }
+      const from = await source();
+      if (!from) return { action, result: 'skipped' };
+      const desired = mirrorSecret(from, namespace);
+      if (action.operation === 'create') {
+        try {
+          await core.createNamespacedSecret({ namespace, body: desired });
+          return { action, result: 'ok' };
+        } catch (err) {
+          if (statusOf(err) !== 409) throw err;
+          const existing = await readSecret(namespace, name);
+          return { action, result: existing && !isMirrorOf(existing.metadata ?? {}, injectorNamespace) ? 'foreign' : 'stale' };
+        }
+      }
+      const current = await readSecret(namespace, name);
+      if (!current) return { action, result: 'stale' };
+      if (!isMirrorOf(current.metadata ?? {}, injectorNamespace)) return { action, result: 'foreign' };
+      if ((current.type ?? 'Opaque') !== desired.type) return { action, result: 'stale' };
+      await core.replaceNamespacedSecret({ namespace, name, body: updatedMirror(current, desired) });
+      return { action, result: 'ok' };
+    } catch (err) {
+      // A DELETE of what is already gone did what it was for.
+      if (action.operation === 'delete' && statusOf(err) === 404) return { action, result: 'ok' };
+      return failure(action, err);
+    }
+  }
+
+  return {
+    /**
+     * Runs the actions a few at a time, stopping early (between writes) once `keepGoing` says so,
+     * e.g. when leadership is lost. Sources read during the pass are forgotten when it ends.
+     */
+    async run(actions: MirrorAction[], keepGoing: () => boolean, concurrency = 4): Promise<WriteOutcome[]> {
+      const sources = new Map<string, Promise<V1Secret | undefined>>();
+      const sourceOf = (name: string) => () => {
+        let found = sources.get(name);
+        if (!found) sources.set(name, (found = currentSource(name)));
+        return found;
+      };
+      const outcomes: WriteOutcome[] = [];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < actions.length && keepGoing()) {
+          const action = actions[next++]!;
+          outcomes.push(await write(action, sourceOf(action.name)));
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(concurrency, actions.length) }, worker));
+      } finally {
+        sources.clear();
+      }
+      return outcomes;
+    },
+  };
+}
