@@ -29,6 +29,7 @@ declare -A cases=(
   [existingSecret]="--set tls.mode=existingSecret --set tls.existingSecret.name=credinject-serving --set webhook.caBundle=${ca_bundle}"
   [url]="--set webhook.url=https://127.0.0.1:8443 --set webhook.caBundle=${ca_bundle}"
   [single-replica]="--set replicaCount=1 --set serviceMonitor.enabled=true --set agent.sidecarMode=legacy"
+  [mirroring]="--set mirroring.enabled=true --set mirroring.resyncSeconds=30"
 )
 for name in $(printf '%s\n' "${!cases[@]}" | sort); do
   read -r -a args <<<"${cases[${name}]}"
@@ -51,6 +52,12 @@ fi
 if grep -q 'kind: PodDisruptionBudget' "${tmp}/single-replica.yaml"; then
   fail "a single replica must not get a PodDisruptionBudget (it would block every drain)"
 fi
+if ! grep -q -- '- --mirror-cluster-credentials' "${tmp}/mirroring.yaml" || ! grep -q 'name: credinject-mirror$' "${tmp}/mirroring.yaml"; then
+  fail "mirroring.enabled must pass --mirror-cluster-credentials and add the credinject-mirror ClusterRole"
+fi
+if grep -q -e 'mirror-cluster-credentials' -e 'name: credinject-mirror$' "${tmp}/selfSigned.yaml"; then
+  fail "mirroring must be off by default (no flag, no Secret write RBAC)"
+fi
 
 # --- 2. bad values fail, naming the key -------------------------------------------------------
 # "<--set flags>|<text the error must contain>"
@@ -65,6 +72,8 @@ bad_cases=(
   "--set agent.sidecarMode=sidecar|/agent/sidecarMode"
   "--set replicas=3|additional properties 'replicas'"
   "--set metrics.port=8443|metrics.port must not be 8443"
+  "--set mirroring.enabled=yes|/mirroring/enabled"
+  "--set mirroring.resyncSeconds=0|/mirroring/resyncSeconds"
 )
 for entry in "${bad_cases[@]}"; do
   read -r -a args <<<"${entry%%|*}"

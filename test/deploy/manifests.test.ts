@@ -107,9 +107,21 @@ describe('webhook configurations', () => {
     expect(h.failurePolicy).toBe('Fail');
   });
 
-  it.each(allWebhooks.map((h) => [h.name, h] as const))('%s: never sees kube-system or its own namespace', (_name, h) => {
-    expect(h.namespaceSelector).toEqual({
-      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] }],
+  it.each(allWebhooks.filter((h) => h.name !== 'secrets.validate.credinject.dev').map((h) => [h.name, h] as const))(
+    '%s: never sees kube-system or its own namespace',
+    (_name, h) => {
+      expect(h.namespaceSelector).toEqual({
+        matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] }],
+      });
+    },
+  );
+
+  // Cluster credentials live in the release namespace and are validated like any other. Failing
+  // closed there cannot wedge the server: the objectSelector only matches labelled credentials, and
+  // the server's own TLS Secret carries no credinject.dev/type label.
+  it('secrets.validate: never sees kube-system, but sees its own namespace, where cluster credentials live', () => {
+    expect(hook(validating.webhooks, 'secrets.validate.credinject.dev').namespaceSelector).toEqual({
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
     });
   });
 
@@ -291,6 +303,11 @@ describe('RBAC', () => {
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], resourceNames: ['credinject'], verbs: ['get', 'patch'] },
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], resourceNames: ['credinject'], verbs: ['get', 'patch'] },
     ]);
+  });
+
+  it('writes no Secret outside its namespace unless mirroring is enabled (off by default)', () => {
+    expect(objects.filter((o) => o.metadata?.name === 'credinject-mirror')).toEqual([]);
+    expect(find<V1Deployment>('Deployment', 'credinject').spec?.template.spec?.containers[0]?.args).not.toContain('--mirror-cluster-credentials');
   });
 
   it('writes in its namespace only its Lease and its TLS Secret', () => {

@@ -74,7 +74,8 @@ has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.
 {{- end }}
 
 {{/*
-Fields every webhook shares. Call with (dict "root" $ "path" "/mutate").
+Fields every webhook shares. Call with (dict "root" $ "path" "/mutate"); add
+"seesReleaseNamespace" true for a webhook that must see the release namespace too.
 */}}
 {{- define "credinject.webhookCommon" -}}
 {{- $root := .root -}}
@@ -95,12 +96,13 @@ clientConfig:
   {{- with $root.Values.webhook.caBundle }}
   caBundle: {{ . | quote }}
   {{- end }}
+{{- $own := ternary (list) (list $root.Release.Namespace) (default false .seesReleaseNamespace) }}
 namespaceSelector:
   matchExpressions:
     - key: kubernetes.io/metadata.name
       operator: NotIn
       values:
-        {{- range (concat (list "kube-system" $root.Release.Namespace) $root.Values.excludedNamespaces) | uniq }}
+        {{- range (concat (list "kube-system") $own $root.Values.excludedNamespaces) | uniq }}
         - {{ . | quote }}
         {{- end }}
 {{- end }}
