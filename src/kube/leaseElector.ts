@@ -109,6 +109,8 @@ export function createLeaseElector(client: LeaseClient, options: LeaseElectorOpt
   };
 }
 
+const shuttingDown = 'shutting down';
+
 export interface LeaderCallbacks {
   /** Called once leadership starts; start the background writers. */
   onStartedLeading(): void;
@@ -145,7 +147,8 @@ export function startLeaseElection(
   async function stepDown(reason: string): Promise<void> {
     if (!leading) return;
     leading = false;
-    log.warn({ reason }, 'stopped leading');
+    if (reason === shuttingDown) log.info({ reason }, 'stopped leading');
+    else log.warn({ reason }, 'stopped leading');
     await callbacks.onStoppedLeading();
   }
 
@@ -189,7 +192,7 @@ export function startLeaseElection(
       clearTimeout(timer);
       await running.catch(() => undefined);
       if (!leading) return;
-      await stepDown('shutting down');
+      await stepDown(shuttingDown);
       try {
         await elector.release();
         log.info('released the lease');
