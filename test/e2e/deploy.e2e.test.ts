@@ -152,6 +152,7 @@ describe.skipIf(skipE2E)('shipped manifests against a real API server', () => {
     ['existingSecret', () => ['--set', 'tls.mode=existingSecret', '--set', 'tls.existingSecret.name=credinject-serving', '--set', `webhook.caBundle=${caBundle()}`]],
     ['url-based webhooks', () => ['--set', 'webhook.url=https://127.0.0.1:8443', '--set', `webhook.caBundle=${caBundle()}`]],
     ['single replica, ServiceMonitor, legacy sidecars', () => ['--set', 'replicaCount=1', '--set', 'serviceMonitor.enabled=true', '--set', 'agent.sidecarMode=legacy']],
+    ['selfSigned with mirroring (Secret write RBAC)', () => ['--set', 'mirroring.enabled=true']],
   ];
   it.skipIf(!helm).each(modes)('accepts the helm template output of TLS mode %s (cert-manager and ServiceMonitor CRD objects skipped)', async (_name, args) => {
     const text = execFileSync(helm!, ['template', 'credinject', CHART, '--namespace', NAMESPACE, ...args()], { encoding: 'utf8', timeout: 30_000 });
