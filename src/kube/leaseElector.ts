@@ -159,7 +159,11 @@ export function startLeaseElection(
     } catch (err) {
       log.warn({ error: describeApiError(err) }, 'lease election: API call failed');
     }
-    if (stopped) return;
+    if (stopped) {
+      // Acquired while stopping: hand it straight back rather than leave it to expire.
+      if (holds && !leading) await elector.release().catch(() => undefined);
+      return;
+    }
     if (holds) {
       lastRenewal = now();
       if (!leading) {

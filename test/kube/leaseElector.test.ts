@@ -155,6 +155,25 @@ describe('startLeaseElection', () => {
     expect(events).toEqual(['a started', 'a stopped', 'b started']);
   });
 
+  it('hands back a lease it acquired while being stopped', async () => {
+    const store = fakeLeaseStore();
+    const events: string[] = [];
+    let letCreateThrough!: () => void;
+    const gate = new Promise<void>((resolve) => (letCreateThrough = resolve));
+    const inner = store.client();
+    const election = startLeaseElection(
+      { ...inner, create: async (...args) => (await gate, inner.create(...args)) },
+      { ...lease, ...fast, identity: 'late', logger },
+      { onStartedLeading: () => void events.push('started'), onStoppedLeading: async () => void events.push('stopped') },
+    );
+    const stopping = election.stop();
+    letCreateThrough();
+    await stopping;
+    expect(store.writes.map((w) => w.kind)).toEqual(['create', 'replace']);
+    expect(store.get(lease.namespace, lease.name)?.holderIdentity).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
   it('stops writers, then releases the lease on stop, so the follower leads without waiting for expiry', async () => {
     const store = fakeLeaseStore();
     const events: string[] = [];
