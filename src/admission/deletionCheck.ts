@@ -25,9 +25,9 @@ export interface DeletionRequest {
 export function deletionCheck(request: DeletionRequest, usage: UsageIndex): Decision {
   if (request.username !== undefined && deletionExemptUsers.has(request.username)) return allowed();
   if (request.annotations[keys.allowDelete] === 'true') return allowed();
-  const { total, users } = usage.usersOf(request.namespace, request.name);
+  const { total, users } = usage.usersOf(request.namespace, request.name, namedUsersLimit);
   if (total === 0) return allowed();
-  const named = users.slice(0, namedUsersLimit).join(', ');
+  const named = users.join(', ');
   const more = total > namedUsersLimit ? ` and ${total - namedUsersLimit} more` : '';
   return {
     patch: [],

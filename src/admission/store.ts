@@ -11,7 +11,8 @@ export interface CredentialUsers {
  * (fed by informers) and by static mode; the admission handlers only see this interface.
  */
 export interface UsageIndex {
-  usersOf(namespace: string, credential: string): CredentialUsers;
+  /** `users` holds at most `limit` users, the most telling first; `total` counts them all. */
+  usersOf(namespace: string, credential: string, limit?: number): CredentialUsers;
 }
 
 /** What the admission handlers read: credential metadata and usage, never the cluster itself. */

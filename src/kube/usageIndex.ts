@@ -22,11 +22,31 @@ const kindRank: Record<string, number> = {
   Deployment: 0, StatefulSet: 1, DaemonSet: 2, CronJob: 3, Job: 4, ReplicaSet: 5, Pod: 6,
 };
 
+function rankOf(user: string): number {
+  return kindRank[user.slice(0, user.indexOf('/'))] ?? 9;
+}
+
 function compareUsers(a: string, b: string): number {
-  const [kindA = '', nameA = ''] = a.split('/');
-  const [kindB = '', nameB = ''] = b.split('/');
-  const rank = (kindRank[kindA] ?? 9) - (kindRank[kindB] ?? 9);
-  return rank !== 0 ? rank : nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+  const rank = rankOf(a) - rankOf(b);
+  return rank !== 0 ? rank : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The `limit` most telling users in order, without sorting them all: deletion checks name five
+ * users of credentials that can have thousands. One pass keeping a small sorted array.
+ */
+function firstUsers(users: Iterable<string>, limit: number): string[] {
+  const chosen: string[] = [];
+  for (const user of users) {
+    if (chosen.length === limit && compareUsers(user, chosen[limit - 1]!) >= 0) continue;
+    let at = chosen.length === limit ? limit - 1 : chosen.length;
+    while (at > 0 && compareUsers(user, chosen[at - 1]!) < 0) {
+      if (at < limit) chosen[at] = chosen[at - 1]!;
+      at--;
+    }
+    chosen[at] = user;
+  }
+  return chosen;
 }
 
 /** credential → users, kept in step with the objects by `set`/`remove`; namespaces never mix. */
@@ -64,9 +84,11 @@ export function createUsageIndex(): MutableUsageIndex {
       }
     },
     remove,
-    usersOf(namespace, credential): CredentialUsers {
-      const users = [...(usersOf.get(credentialKey(namespace, credential)) ?? [])].sort(compareUsers);
-      return { total: users.length, users };
+    usersOf(namespace, credential, limit = Infinity): CredentialUsers {
+      const users = usersOf.get(credentialKey(namespace, credential));
+      if (!users) return { total: 0, users: [] };
+      const named = limit >= users.size ? [...users].sort(compareUsers) : firstUsers(users, limit);
+      return { total: users.size, users: named };
     },
     sizes: () => ({ users: referencesOf.size, credentials: usersOf.size }),
   };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createUsageIndex } from '../../src/kube/usageIndex.js';
 
@@ -63,5 +64,24 @@ describe('usage index', () => {
     index.set({ namespace: 'ml', kind: 'Pod', name: 'a', credentials: ['aws', 'aws'] });
     expect(index.usersOf('ml', 'aws').total).toBe(1);
     expect(index.sizes()).toEqual({ users: 1, credentials: 1 });
+  });
+});
+
+describe('usersOf with a limit', () => {
+  const kinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'ReplicaSet', 'Pod', 'Other'];
+  const user = fc.record({ kind: fc.constantFrom(...kinds), name: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/) });
+
+  it('names the same first users as sorting them all, and counts every one', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(user, { selector: (u) => `${u.kind}/${u.name}`, maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (users, limit) => {
+        const index = createUsageIndex();
+        for (const u of users) index.set({ namespace: 'ns', kind: u.kind, name: u.name, credentials: ['c'] });
+        const all = index.usersOf('ns', 'c');
+        const first = index.usersOf('ns', 'c', limit);
+        expect(first.total).toBe(users.length);
+        expect(first.users).toEqual(all.users.slice(0, limit));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
