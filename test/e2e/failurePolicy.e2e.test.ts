@@ -5,7 +5,7 @@
  * admitted either way (a down injector must not stop the cluster).
  */
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
 import {
@@ -18,19 +18,18 @@ import {
   podRequesting,
   waitForCredentialsCached,
 } from './harness/kube.js';
-import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 import { setMutatingFailurePolicy, setValidatingFailurePolicy } from './harness/webhooks.js';
 
 announceSkip('failurePolicy');
 
 describe.skipIf(skipE2E)('failure policies with the webhook server down', () => {
-  let suite: E2ESuite;
+  const suite = useSuite();
   let core: CoreV1Api;
   let namespace: string;
   let exitCode: number | null;
 
   beforeAll(async () => {
-    suite = await startSuite();
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
     namespace = await createTestNamespace(suite.cp, 'down');
     await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
@@ -40,14 +39,6 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
     expect(injected.metadata?.annotations?.['credinject.dev/status']).toBe('injected');
     exitCode = await suite.server.stop();
   }, 180_000);
-
-  afterAll(async () => {
-    await suite?.stop();
-  }, 60_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
-  });
 
   /** Creates the Pod until the API server answers as `accept` says (configuration changes propagate). */
   type Outcome = { pod?: V1Pod; error?: string };

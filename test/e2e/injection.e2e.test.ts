@@ -3,7 +3,7 @@
  * shipped webhook configurations call it, and every assertion reads back what the API server stored.
  */
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1Job, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { AGENT_IMAGE } from './harness/credinjectServer.js';
 import {
@@ -18,21 +18,20 @@ import {
   waitForCredentialsCached,
   waitForPods,
 } from './harness/kube.js';
-import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 announceSkip('injection');
 
 const CREDENTIALS = ['aws-s3', 'gcp-sa', 'git-ssh', 'registry', 'prod-cluster'];
 
 describe.skipIf(skipE2E)('injection through the real API server', () => {
-  let suite: E2ESuite;
+  const suite = useSuite();
   let core: CoreV1Api;
   let apps: AppsV1Api;
   let batch: BatchV1Api;
   let namespace: string;
 
   beforeAll(async () => {
-    suite = await startSuite();
     const kc = suite.cp.kubeConfig;
     core = kc.makeApiClient(CoreV1Api);
     apps = kc.makeApiClient(AppsV1Api);
@@ -41,14 +40,6 @@ describe.skipIf(skipE2E)('injection through the real API server', () => {
     await createExampleCredentials(kc, namespace, CREDENTIALS);
     await waitForCredentialsCached(kc, namespace, CREDENTIALS);
   }, 180_000);
-
-  afterAll(async () => {
-    await suite?.stop();
-  }, 60_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
-  });
 
   const stored = (name: string): Promise<V1Pod> => core.readNamespacedPod({ name, namespace });
 

@@ -7,11 +7,11 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
 import { createExampleCredentials, createTestNamespace, podRequesting, waitForCredentialsCached } from './harness/kube.js';
-import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -19,25 +19,16 @@ const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 announceSkip('legacy sidecar and operations');
 
 describe.skipIf(skipE2E)('legacy sidecar mode, credinject list and metrics against the real API server', () => {
-  let suite: E2ESuite;
+  const suite = useSuite({ server: { sidecarMode: 'legacy', logName: 'credinject-legacy' } });
   let core: CoreV1Api;
   let namespace: string;
 
   beforeAll(async () => {
-    suite = await startSuite({ server: { sidecarMode: 'legacy', logName: 'credinject-legacy' } });
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
     namespace = await createTestNamespace(suite.cp, 'legacy');
     await createExampleCredentials(suite.cp.kubeConfig, namespace, ['prod-cluster', 'aws-s3', 'hf-token']);
     await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['prod-cluster', 'aws-s3', 'hf-token']);
   }, 180_000);
-
-  afterAll(async () => {
-    await suite?.stop();
-  }, 60_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
-  });
 
   it('stores a kubernetes-credential Pod with a render-once init container and a plain sidecar', async () => {
     await core.createNamespacedPod({ namespace, body: podRequesting('legacy-agent', 'prod-cluster') });

@@ -4,7 +4,7 @@
  * controller) and its usage index is fed by informers, so every check polls with a deadline.
  */
 import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
 import {
@@ -18,28 +18,19 @@ import {
   waitForCredentialsCached,
   waitForPods,
 } from './harness/kube.js';
-import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 announceSkip('protection');
 
 describe.skipIf(skipE2E)('credential validation and deletion protection through the real API server', () => {
-  let suite: E2ESuite;
+  const suite = useSuite();
   let core: CoreV1Api;
   let apps: AppsV1Api;
 
   beforeAll(async () => {
-    suite = await startSuite();
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
     apps = suite.cp.kubeConfig.makeApiClient(AppsV1Api);
   }, 180_000);
-
-  afterAll(async () => {
-    await suite?.stop();
-  }, 60_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
-  });
 
   /** Waits until a dry-run DELETE of the credential is refused: the usage index has seen its users. */
   async function waitUntilProtected(namespace: string, name: string): Promise<void> {

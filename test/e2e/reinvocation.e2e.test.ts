@@ -6,7 +6,7 @@
  * decide per item, keep the status annotation informational).
  */
 import { AdmissionregistrationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
 import {
@@ -19,7 +19,7 @@ import {
   waitForCredentialsCached,
 } from './harness/kube.js';
 import { startSecondWebhook, type JsonPatchOperation, type SecondWebhook } from './harness/secondWebhook.js';
-import { announceSkip, skipE2E, startSuite, type E2ESuite } from './harness/suite.js';
+import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 announceSkip('reinvocation');
 
@@ -45,14 +45,13 @@ function secondWebhookPatch(pod: V1Pod): JsonPatchOperation[] {
 }
 
 describe.skipIf(skipE2E)('reinvocation after a later webhook changes the Pod', () => {
-  let suite: E2ESuite;
+  const suite = useSuite({ server: { logLevel: 'debug' } });
   let core: CoreV1Api;
   let second: SecondWebhook;
   let namespace: string;
 
   beforeAll(async () => {
     // Debug level: the server then logs every admission, also those answered with an empty patch.
-    suite = await startSuite({ server: { logLevel: 'debug' } });
     const kc = suite.cp.kubeConfig;
     core = kc.makeApiClient(CoreV1Api);
     namespace = await createTestNamespace(suite.cp, 'reinvoke');
@@ -90,12 +89,7 @@ describe.skipIf(skipE2E)('reinvocation after a later webhook changes the Pod', (
 
   afterAll(async () => {
     await second?.close();
-    await suite?.stop();
   }, 60_000);
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(suite.diagnostics());
-  });
 
   /** Our mutating webhook's answers for the (non-dry-run) CREATE of Pod `name`, from the server log. */
   function ourCalls(name: string): { result: unknown; patchOperations: unknown }[] {

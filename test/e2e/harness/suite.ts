@@ -3,6 +3,7 @@
  * shipped webhook configurations pointing at it. Without control plane binaries the suites skip with
  * one line, except under CI=true, where they fail (see controlPlane.e2e.test.ts).
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { resolveBinDir, startControlPlane, type ControlPlane } from './controlPlane.js';
 import { startCredinjectServer, type CredinjectServer, type StartCredinjectOptions } from './credinjectServer.js';
 import { registerWebhooks, type RegisteredWebhooks } from './webhooks.js';
@@ -56,4 +57,38 @@ export async function startSuite(opts: StartSuiteOptions = {}): Promise<E2ESuite
     await cp.stop();
     throw err;
   }
+}
+
+/**
+ * The suite of the enclosing `describe`: started before its tests, stopped after them, with the
+ * logs' tails printed for a failed test. Its fields can be read once the suite's beforeAll ran.
+ */
+export function useSuite(opts: StartSuiteOptions = {}): E2ESuite {
+  let started: E2ESuite | undefined;
+  const current = (): E2ESuite => {
+    if (!started) throw new Error('the e2e suite has not started (did its beforeAll fail?)');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startSuite(opts);
+  }, 180_000);
+  afterAll(async () => {
+    await started?.stop();
+  }, 60_000);
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail' && started) console.error(started.diagnostics());
+  });
+  return {
+    get cp() {
+      return current().cp;
+    },
+    get server() {
+      return current().server;
+    },
+    get webhooks() {
+      return current().webhooks;
+    },
+    diagnostics: () => current().diagnostics(),
+    stop: () => current().stop(),
+  };
 }
