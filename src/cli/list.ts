@@ -24,6 +24,12 @@ export interface CredentialRow {
   createdAt: string | undefined;
 }
 
+/** `cluster`/`namespace` from the label; a mirror says whose copy it is, so users know where to edit. */
+function scopeOf(info: CredentialInfo): string {
+  const source = info.annotations[keys.mirroredFrom];
+  return source ? `mirror of ${source}` : (info.labels[keys.scopeLabel] ?? 'namespace');
+}
+
 export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex): CredentialRow[] {
   return credentials
     .map((info) => {
@@ -32,7 +38,7 @@ export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex)
         name: info.name,
         namespace: info.namespace,
         type: info.type,
-        scope: info.labels[keys.scopeLabel] ?? 'namespace',
+        scope: scopeOf(info),
         status: info.problems[0]?.message ?? 'valid',
         problems: info.problems.map((p) => p.message),
         inUse: users.total,

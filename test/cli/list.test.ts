@@ -97,6 +97,14 @@ describe('credinject list', () => {
     expect(io.out()).not.toContain('MARKER');
   });
 
+  it('shows a mirror of a cluster credential as such', async () => {
+    const mirror = secret('ml', 'hf', { token: 't' }, { 'credinject.dev/type': 'huggingface', 'credinject.dev/mirror': 'true' }, { 'credinject.dev/mirrored-from': 'credinject-system/hf' });
+    const cluster = await fakeCluster({ ...mlLists, '/api/v1/namespaces/ml/secrets': [mirror] });
+    const io = capture();
+    await run(['--kubeconfig', cluster.kubeconfig, '-o', 'json', '-n', 'ml'], io);
+    expect((JSON.parse(io.out()) as { scope: string }[]).map((r) => r.scope)).toEqual(['mirror of credinject-system/hf']);
+  });
+
   it('writes JSON with -o json, users included', async () => {
     const cluster = await fakeCluster(mlLists);
     const io = capture();
