@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ServeConfig, type ServeConfigInput } from '../server/config.js';
 import type { RunningServer, ServerRuntime } from '../server/start.js';
 import { describeApiError } from '../kube/describeApiError.js';
+import { defaultInjectionOptions, type InjectionOptions } from '../engine/options.js';
 
 export type { RunningServer, ServerRuntime } from '../server/start.js';
 export { ServeConfig, type ServeConfigInput } from '../server/config.js';
@@ -23,6 +24,10 @@ const flags = {
   'log-level': { type: 'string' },
   'agent-image': { type: 'string' },
   'agent-image-pull-policy': { type: 'string' },
+  'agent-cpu-request': { type: 'string' },
+  'agent-memory-request': { type: 'string' },
+  'agent-memory-limit': { type: 'string' },
+  'agent-run-as-user': { type: 'string' },
   'sidecar-mode': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -51,6 +56,10 @@ const usage = `usage: credinject serve [flags]
   --log-level L                 fatal|error|warn|info|debug|trace|silent (info)
   --agent-image IMG             image of the injected agent
   --agent-image-pull-policy P   Always|IfNotPresent|Never
+  --agent-cpu-request Q         the agent's CPU request (10m)
+  --agent-memory-request Q      the agent's memory request (32Mi)
+  --agent-memory-limit Q        the agent's memory limit (64Mi)
+  --agent-run-as-user UID       the agent's UID when the pod sets none (65532; never root)
   --sidecar-mode M              native|legacy (native)
   --tls-cert F --tls-key F      serve these files, reloaded when they change
   --self-signed                 make a CA and serving cert, shared through a Secret:
@@ -81,6 +90,10 @@ const flagOf: Record<string, string> = {
   'mirror.resyncMs': '--mirror-resync',
   'injection.agentImage': '--agent-image',
   'injection.agentImagePullPolicy': '--agent-image-pull-policy',
+  'injection.agentResources.requests.cpu': '--agent-cpu-request',
+  'injection.agentResources.requests.memory': '--agent-memory-request',
+  'injection.agentResources.limits.memory': '--agent-memory-limit',
+  'injection.agentRunAsUser': '--agent-run-as-user',
   'injection.sidecarMode': '--sidecar-mode',
   'tls.certFile': '--tls-cert',
   'tls.keyFile': '--tls-key',
@@ -103,6 +116,19 @@ function tlsFrom(values: Flags): ServeConfigInput['tls'] | undefined {
     return { mode: 'files', certFile: values['tls-cert']!, keyFile: values['tls-key']! };
   }
   return undefined;
+}
+
+/** The agent's resources: the defaults with whatever the flags override. */
+function agentResourcesFrom(values: Flags): InjectionOptions['agentResources'] | undefined {
+  const cpu = values['agent-cpu-request'];
+  const memory = values['agent-memory-request'];
+  const limit = values['agent-memory-limit'];
+  if (cpu === undefined && memory === undefined && limit === undefined) return undefined;
+  const defaults = defaultInjectionOptions.agentResources;
+  return {
+    requests: { ...defaults.requests, ...(cpu === undefined ? {} : { cpu }), ...(memory === undefined ? {} : { memory }) },
+    limits: { ...defaults.limits, ...(limit === undefined ? {} : { memory: limit }) },
+  };
 }
 
 /** A flag in seconds as milliseconds; not a number stays NaN for zod to name the flag. */
@@ -130,6 +156,8 @@ export function configFromFlags(values: Flags, env: NodeJS.ProcessEnv): ServeCon
       agentImage: values['agent-image'],
       agentImagePullPolicy: values['agent-image-pull-policy'] as 'Always' | undefined,
       sidecarMode: values['sidecar-mode'] as 'native' | undefined,
+      agentResources: agentResourcesFrom(values),
+      agentRunAsUser: values['agent-run-as-user'] === undefined ? undefined : Number(values['agent-run-as-user']),
     },
   };
 }

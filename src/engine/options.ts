@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const SidecarMode = z.enum(['native', 'legacy']);
 export type SidecarMode = z.infer<typeof SidecarMode>;
 
-const ResourceList = z.record(z.string(), z.string());
+/** A Kubernetes resource quantity such as `10m`, `32Mi`, `0.5`. */
+const Quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a resource quantity such as 10m or 32Mi');
+const ResourceList = z.strictObject({ cpu: Quantity.optional(), memory: Quantity.optional() });
 
 /** Settings of the injection engine, validated once at the edge (server flags, CLI flags). */
 export const InjectionOptions = z.object({

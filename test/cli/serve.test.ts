@@ -85,6 +85,19 @@ describe('serve flags', () => {
     expect(error(args)).toContain(expected);
   });
 
+  it('reads the agent resources and UID, keeping the defaults not overridden', () => {
+    const injection = config([...chartFilesArgs, '--agent-memory-limit', '128Mi', '--agent-cpu-request', '25m', '--agent-run-as-user', '1000']).injection;
+    expect(injection.agentResources).toEqual({ requests: { cpu: '25m', memory: '32Mi' }, limits: { memory: '128Mi' } });
+    expect(injection.agentRunAsUser).toBe(1000);
+  });
+
+  it.each([
+    [['--agent-memory-limit', 'lots'], '--agent-memory-limit'],
+    [['--agent-run-as-user', '0'], '--agent-run-as-user'],
+  ])('names the agent flag %j that is invalid', (extra, flag) => {
+    expect(error([...chartFilesArgs, ...extra])).toContain(flag);
+  });
+
   it('leaves mirroring off unless asked', () => {
     expect(config(chartFilesArgs).mirror).toEqual({ enabled: false, resyncMs: 60_000 });
   });
