@@ -3,6 +3,7 @@ import { type AgentPlan, agentPaths, agentPlanEnv } from '../agent/plan.js';
 import { type Contribution, readableMode } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
 import type { InjectionOptions } from './options.js';
+import type { Finding } from './resolveCredentials.js';
 
 export const agentContainerName = 'credinject-agent';
 export const agentInitContainerName = 'credinject-agent-init';
@@ -70,21 +71,29 @@ function place(list: V1Container[] | undefined, container: V1Container, front: b
  * init container that renders once, plus a plain sidecar that keeps files fresh — left out for pods
  * meant to finish (Jobs), which a never-ending sidecar would keep running.
  */
-export function injectAgent(spec: V1PodSpec, contributions: readonly Contribution[], options: InjectionOptions): void {
+export function injectAgent(spec: V1PodSpec, contributions: readonly Contribution[], options: InjectionOptions): Finding[] {
   const fsGroup = spec.securityContext?.fsGroup;
   const plan = agentPlan(contributions, fsGroup);
-  if (!plan) return;
+  if (!plan) return [];
+  // A container of ours carries the plan; one without it is the user's and must not be replaced.
+  const squatter = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
+    (container) => isAgentContainer(container.name) && !(container.env ?? []).some((variable) => variable.name === agentPlanEnv),
+  );
+  if (squatter) {
+    return [{ reason: 'Conflict', message: `container name "${squatter.name}" is reserved for the credinject agent; rename that container` }];
+  }
   if (options.sidecarMode === 'native') {
     const agent = agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options);
     agent.restartPolicy = 'Always';
     agent.startupProbe = { exec: { command: [...agentEntry, 'agent', 'probe'] }, periodSeconds: 1, failureThreshold: 120 };
     spec.initContainers = place(spec.initContainers, agent, true);
-    return;
+    return [];
   }
   const once = agentContainer(agentInitContainerName, ['agent', '--once'], plan, contributions, spec, options);
   spec.initContainers = place(spec.initContainers, once, true);
-  if (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure') return;
+  if (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure') return [];
   spec.containers = place(spec.containers, agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options), false);
+  return [];
 }
 
 /** Our own containers are never injection targets. */

@@ -62,7 +62,7 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
     warnings.push(...env.warnings);
     findings.push(...env.findings, ...injectContainerMounts(container, contributions));
   }
-  injectAgent(spec, contributions, options);
+  findings.push(...injectAgent(spec, contributions, options));
   const injected = contributions.map((contribution) => contribution.credential.name);
   template.metadata = template.metadata ?? {};
   template.metadata.annotations = { ...template.metadata.annotations, [keys.status]: 'injected', [keys.injected]: injected.join(',') };

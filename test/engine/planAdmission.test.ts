@@ -206,6 +206,11 @@ describe('planAdmission with rendered credentials', () => {
     expect(agent?.volumeMounts?.map((m) => m.name)).toEqual(['credinject-prod-cluster', 'credinject-prod-cluster-rendered']);
   });
 
+  it('refuses to replace a user container that happens to carry the agent name', () => {
+    const decision = plan(podRequesting('prod-cluster', { containers: [{ name: 'app' }, { name: 'credinject-agent', image: 'mine' }] }));
+    expect(decision.denial?.message).toBe('container name "credinject-agent" is reserved for the credinject agent; rename that container');
+  });
+
   it('uses an init container plus a plain sidecar in legacy mode', () => {
     const legacy = InjectionOptions.parse({ sidecarMode: 'legacy' });
     const pod = inject(podRequesting('prod-cluster'), legacy);
