@@ -37,7 +37,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import selfsigned from 'selfsigned';
+import { generateServingMaterial } from '../../../src/server/tls/certificates.js';
 
 export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
 export type Component = (typeof BINARIES)[number];
@@ -388,46 +388,17 @@ function describeExit(p: Proc): string {
 // Certificates and configuration
 
 async function makeCertificates(dir: string): Promise<{ caCert: string }> {
-  const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
-  const notAfterDate = new Date(Date.now() + 2 * 24 * 60 * 60 * 1000);
-  const ca = await selfsigned.generate([{ name: 'commonName', value: 'credinject-e2e-ca' }], {
-    algorithm: 'sha256',
-    keySize: 2048,
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const serving = await selfsigned.generate([{ name: 'commonName', value: 'kube-apiserver' }], {
-    algorithm: 'sha256',
-    keySize: 2048,
-    notBeforeDate,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
+  // The product's own generator (SHA-256, EC P-256): the CA also signs for the controller manager.
+  const { ca, serving } = await generateServingMaterial(['localhost', '127.0.0.1']);
   const sa = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
   });
   writeFileSync(join(dir, 'ca.crt'), ca.cert);
-  writeFileSync(join(dir, 'ca.key'), ca.private, { mode: 0o600 });
+  writeFileSync(join(dir, 'ca.key'), ca.key, { mode: 0o600 });
   writeFileSync(join(dir, 'apiserver.crt'), serving.cert);
-  writeFileSync(join(dir, 'apiserver.key'), serving.private, { mode: 0o600 });
+  writeFileSync(join(dir, 'apiserver.key'), serving.key, { mode: 0o600 });
   writeFileSync(join(dir, 'sa.pub'), sa.publicKey);
   writeFileSync(join(dir, 'sa.key'), sa.privateKey, { mode: 0o600 });
   return { caCert: ca.cert };

@@ -9,14 +9,14 @@
  * Build first (`npm run test:e2e` does): the harness runs dist/, not the sources.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import selfsigned from 'selfsigned';
+import { generateServingMaterial } from '../../../src/server/tls/certificates.js';
 
 import { freePorts, pollUntil, type ControlPlane } from './controlPlane.js';
 
@@ -33,37 +33,10 @@ export interface ServingCertificate {
   keyPem: string;
 }
 
-/**
- * A CA and a serving certificate for `127.0.0.1` (IP SAN) signed by it, SHA-256: Go's TLS stack
- * (kube-apiserver calling the webhook) rejects SHA-1 signatures, selfsigned's default.
- */
-export async function makeServingCertificate(commonName = 'credinject-e2e'): Promise<ServingCertificate> {
-  const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
-  const notAfterDate = new Date(Date.now() + 2 * 24 * 60 * 60 * 1000);
-  const ca = await selfsigned.generate([{ name: 'commonName', value: `${commonName}-ca` }], {
-    algorithm: 'sha256',
-    keySize: 2048,
-    notBeforeDate,
-    notAfterDate,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const serving = await selfsigned.generate([{ name: 'commonName', value: commonName }], {
-    algorithm: 'sha256',
-    keySize: 2048,
-    notBeforeDate,
-    notAfterDate,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  return { caPem: ca.cert, certPem: serving.cert, keyPem: serving.private };
+/** A CA and a serving certificate for `127.0.0.1` (IP SAN), made by the product's own generator. */
+export async function makeServingCertificate(): Promise<ServingCertificate> {
+  const { ca, serving } = await generateServingMaterial(['127.0.0.1']);
+  return { caPem: ca.cert, certPem: serving.cert, keyPem: serving.key };
 }
 
 /** Self-signed mode (`serve --self-signed`): the server makes its CA, keeps it in a Secret of
@@ -83,9 +56,9 @@ export interface StartCredinjectOptions {
   sidecarMode?: 'native' | 'legacy';
   /** Kubeconfig the server uses (default: the control plane's admin kubeconfig). */
   kubeconfigPath?: string;
-  /** Default: files made by `credinject certs --hosts 127.0.0.1` (so the product's dev certificates
-   *  meet Go's TLS stack); `selfsigned-lib`: made here with the selfsigned library. */
-  tls?: 'credinject-certs' | 'selfsigned-lib' | SelfSignedTls;
+  /** Default: files made by `credinject certs --hosts 127.0.0.1`, so the product's dev certificates
+   *  are what Go's TLS stack (kube-apiserver) checks. */
+  tls?: 'credinject-certs' | SelfSignedTls;
   /** Extra `serve` flags. */
   extraArgs?: string[];
   /** Deadline for `/readyz`, in ms (default 60000). */
@@ -183,27 +156,15 @@ function checkBuilt(): void {
 
 const execFileAsync = promisify(execFile);
 
-/** A serving certificate for 127.0.0.1 as files in `dir` (ca.crt, tls.crt, tls.key). */
-async function servingCertificateFiles(
-  dir: string,
-  source: 'credinject-certs' | 'selfsigned-lib',
-): Promise<{ caPem: string; certFile: string; keyFile: string }> {
-  const certFile = join(dir, 'tls.crt');
-  const keyFile = join(dir, 'tls.key');
-  if (source === 'credinject-certs') {
-    try {
-      await execFileAsync(process.execPath, [CLI_ENTRY, 'certs', '--hosts', '127.0.0.1', '--out-dir', dir], { timeout: 30_000 });
-    } catch (err) {
-      const stderr = (err as { stderr?: string }).stderr ?? '';
-      throw new Error(`credinject certs --hosts 127.0.0.1 failed: ${stderr.trim() || (err as Error).message}`, { cause: err });
-    }
-    return { caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), certFile, keyFile };
+/** A serving certificate for 127.0.0.1 as files in `dir` (ca.crt, tls.crt, tls.key), by `credinject certs`. */
+async function servingCertificateFiles(dir: string): Promise<{ caPem: string; certFile: string; keyFile: string }> {
+  try {
+    await execFileAsync(process.execPath, [CLI_ENTRY, 'certs', '--hosts', '127.0.0.1', '--out-dir', dir], { timeout: 30_000 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new Error(`credinject certs --hosts 127.0.0.1 failed: ${stderr.trim() || (err as Error).message}`, { cause: err });
   }
-  const certificate = await makeServingCertificate();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(certFile, certificate.certPem);
-  writeFileSync(keyFile, certificate.keyPem, { mode: 0o600 });
-  return { caPem: certificate.caPem, certFile, keyFile };
+  return { caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
 }
 
 /**
@@ -223,7 +184,7 @@ export async function startCredinjectServer(cp: ControlPlane, opts: StartCredinj
     if (tls.mutatingWebhookConfig) tlsArgs.push('--mutating-webhook-config', tls.mutatingWebhookConfig);
     if (tls.validatingWebhookConfig) tlsArgs.push('--validating-webhook-config', tls.validatingWebhookConfig);
   } else {
-    const files = await servingCertificateFiles(join(cp.dir, `${logName}-tls`), tls);
+    const files = await servingCertificateFiles(join(cp.dir, `${logName}-tls`));
     caPem = files.caPem;
     tlsArgs = ['--tls-cert', files.certFile, '--tls-key', files.keyFile];
   }

@@ -21,7 +21,7 @@ export interface SecondWebhook {
 }
 
 export async function startSecondWebhook(mutate: (pod: V1Pod) => JsonPatchOperation[]): Promise<SecondWebhook> {
-  const certificate = await makeServingCertificate('second-webhook');
+  const certificate = await makeServingCertificate();
   const calls: V1Pod[] = [];
   const server: Server = createServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => {
     let body = '';
