@@ -23,6 +23,8 @@ BINARIES=(etcd kube-apiserver kube-controller-manager)
 
 log() { printf '[envtest %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=hack/cache-lock.sh
+source "${REPO_ROOT}/hack/cache-lock.sh"
 
 # has_all DIR: true when DIR holds all three binaries as executable files.
 has_all() {
@@ -52,18 +54,10 @@ command -v go >/dev/null 2>&1 || die "go is not installed: it is needed to build
 
 mkdir -p "${CACHE_ROOT}"
 # One build at a time: a second caller waits, then finds the cache.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"${CACHE_ROOT}/.lock"
-  if ! flock -n 9; then
-    log "another build holds ${CACHE_ROOT}/.lock; waiting for it"
-    flock 9
-  fi
-  if has_all "${DEST}"; then
-    printf '%s\n' "${DEST}"
-    exit 0
-  fi
-  # Leftovers of builds that were killed hard (SIGKILL skips the cleanup trap).
-  rm -rf "${CACHE_ROOT}"/.build-*
+cached_envtest() { has_all "${DEST}"; }
+if hold_cache_lock "${CACHE_ROOT}" cached_envtest; then
+  printf '%s\n' "${DEST}"
+  exit 0
 fi
 
 WORK=$(mktemp -d "${CACHE_ROOT}/.build-XXXXXX")

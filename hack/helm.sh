@@ -21,6 +21,8 @@ source "${REPO_ROOT}/hack/helm-versions.env"
 
 log() { printf '[helm %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=hack/cache-lock.sh
+source "${REPO_ROOT}/hack/cache-lock.sh"
 
 if [[ -n "${HELM:-}" ]]; then
   [[ -x "${HELM}" ]] || die "HELM=${HELM} is not an executable file"
@@ -45,18 +47,10 @@ command -v go >/dev/null 2>&1 || die "no helm on PATH and go is not installed to
 
 mkdir -p "${CACHE_ROOT}"
 # One build at a time: a second caller waits, then finds the cache.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"${CACHE_ROOT}/.lock"
-  if ! flock -n 9; then
-    log "another build holds ${CACHE_ROOT}/.lock; waiting for it"
-    flock 9
-  fi
-  if [[ -x "${DEST}/helm" ]]; then
-    printf '%s\n' "${DEST}/helm"
-    exit 0
-  fi
-  # Leftovers of builds that were killed hard (SIGKILL skips the cleanup trap).
-  rm -rf "${CACHE_ROOT}"/.build-*
+cached_helm() { [[ -x "${DEST}/helm" ]]; }
+if hold_cache_lock "${CACHE_ROOT}" cached_helm; then
+  printf '%s\n' "${DEST}/helm"
+  exit 0
 fi
 
 WORK=$(mktemp -d "${CACHE_ROOT}/.build-XXXXXX")
