@@ -36,10 +36,10 @@ const sharedChecks = 1000; // milliseconds each while usersOf sorts every user o
 const { KubeConfig } = await import('@kubernetes/client-node');
 const { pino } = await import('pino');
 await import('../dist/server/start.js'); // the serving process's module graph, for an honest absolute RSS
-const { watchedResources } = await import('../dist/kube/resources.js');
+const { watchedResources } = await import('../dist/view/watchedResources.js');
 const { startResilientInformer } = await import('../dist/kube/resilientInformer.js');
-const { createCredentialStore } = await import('../dist/kube/credentialStore.js');
-const { createUsageIndex } = await import('../dist/kube/usageIndex.js');
+const { createCredentialStore } = await import('../dist/view/credentialStore.js');
+const { createUsageIndex } = await import('../dist/view/usageIndex.js');
 const { deletionCheck } = await import('../dist/admission/deletionCheck.js');
 const { validate } = await import('../dist/admission/validate.js');
 const { clusterShape, countOf, credentialName, namespaceName, namespaces, objectAt, prng } = await import('./syntheticCluster.mjs');

@@ -1,7 +1,22 @@
-import type { Decision } from '../engine/decision.js';
-import { deletionExemptUsers, keys } from '../engine/annotationKeys.js';
+import type { Decision } from '../contract/decision.js';
+import { keys } from '../contract/keys.js';
 import { allowed } from './response.js';
 import type { UsageIndex } from './store.js';
+
+/** The user the namespace controller deletes as; its deletions are never blocked. */
+export const namespaceControllerUser = 'system:serviceaccount:kube-system:namespace-controller';
+
+/**
+ * Controllers whose deletions of a credential are never blocked. Namespace teardown must finish. The
+ * garbage collector deletes a Secret because its owner (an ExternalSecret, a SealedSecret) was
+ * deleted on purpose; denying it only leaves an orphan and a retry loop. Without
+ * `--use-service-account-credentials` every controller acts as `system:kube-controller-manager`.
+ */
+export const deletionExemptUsers: ReadonlySet<string> = new Set([
+  namespaceControllerUser,
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:kube-controller-manager',
+]);
 
 /** How many users a denial names; the rest are counted, so the message stays short. */
 export const namedUsersLimit = 5;

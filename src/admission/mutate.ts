@@ -1,7 +1,7 @@
-import type { Decision } from '../engine/decision.js';
+import type { Decision } from '../contract/decision.js';
 import type { InjectionOptions } from '../engine/options.js';
 import { planAdmission } from '../engine/planAdmission.js';
-import { isPod, isWorkload } from './kinds.js';
+import { isPod, isWorkload } from '../contract/workloadKinds.js';
 import { allowed } from './response.js';
 import type { AdmissionRequest } from './review.js';
 import type { AdmissionStore } from './store.js';
@@ -18,6 +18,6 @@ export function mutate(request: AdmissionRequest, store: AdmissionStore, options
   const pod = isPod(request.kind);
   if (!pod && !isWorkload(request.kind)) return allowed();
   if (pod && operation !== 'CREATE') return allowed();
-  const input = { object, namespace: request.namespace ?? '', operation, ...(request.oldObject ? { oldObject: request.oldObject } : {}) };
+  const input = { object, namespace: request.namespace ?? '', operation, kind: request.kind, ...(request.oldObject ? { oldObject: request.oldObject } : {}) };
   return planAdmission(input, store.credentials, options);
 }

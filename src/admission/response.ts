@@ -1,4 +1,4 @@
-import type { Decision } from '../engine/decision.js';
+import type { Decision } from '../contract/decision.js';
 import { admissionApiVersion, type AdmissionResponseReview } from './review.js';
 
 /** Status code of every denial: a policy refusal the user can fix, like RBAC's Forbidden. */

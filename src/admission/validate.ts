@@ -2,17 +2,20 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { CredentialProblem } from '../credentials/credentialInfo.js';
 import { credentialDenial, validateCredential } from '../credentials/validateCredential.js';
 import { checkReferences } from '../engine/checkReferences.js';
-import type { Decision } from '../engine/decision.js';
-import { keys } from '../engine/annotationKeys.js';
+import type { Decision } from '../contract/decision.js';
+import { defaultInjectionOptions, type InjectionOptions } from '../engine/options.js';
+import { keys } from '../contract/keys.js';
 import { deletionCheck, type DeletionRequest } from './deletionCheck.js';
-import { isPod, isSecret, isWorkload } from './kinds.js';
+import { isPod, isSecret, isWorkload } from '../contract/workloadKinds.js';
 import { objectMeta } from './objectMeta.js';
 import { allowed } from './response.js';
 import type { AdmissionRequest } from './review.js';
 import type { AdmissionStore } from './store.js';
 
-/** What the Secret checks know of the server they run in. */
-export interface SecretSettings {
+/** What the validating webhook knows of the server it runs in. */
+export interface ValidationSettings {
+  /** The server's injection options: a reference check must fail exactly where injection would. */
+  injection?: InjectionOptions;
   /** The injector's namespace: the only one where `credinject.dev/scope: cluster` is honoured. */
   injectorNamespace?: string | undefined;
   /** Whether this server mirrors cluster credentials (`--mirror-cluster-credentials`). */
@@ -24,7 +27,7 @@ export interface SecretSettings {
  * CREATE/UPDATE and protected from deletion while used; Pods and workloads are denied when they
  * reference credentials that do not exist. Anything else is allowed untouched.
  */
-export function validate(request: AdmissionRequest, store: AdmissionStore, settings: SecretSettings = {}): Decision {
+export function validate(request: AdmissionRequest, store: AdmissionStore, settings: ValidationSettings = {}): Decision {
   const namespace = request.namespace ?? '';
   if (isSecret(request.kind)) return validateSecret(request, namespace, store, settings);
   if (!isPod(request.kind) && !isWorkload(request.kind)) return allowed();
@@ -33,12 +36,13 @@ export function validate(request: AdmissionRequest, store: AdmissionStore, setti
   // A running pod's spec cannot change; a pod UPDATE (labels, finalizers) is no reason to deny.
   if (isPod(request.kind) && request.operation === 'UPDATE') return allowed();
   // On UPDATE the engine lets unchanged references and objects being deleted through.
+  const input = { object: request.object, namespace, operation: request.operation, kind: request.kind };
   const oldObject = request.operation === 'UPDATE' ? (request.oldObject ?? undefined) : undefined;
-  const denial = checkReferences(request.object, namespace, store.credentials, oldObject);
+  const denial = checkReferences(oldObject === undefined ? input : { ...input, oldObject }, store.credentials, settings.injection ?? defaultInjectionOptions);
   return denial ? { patch: [], warnings: [], denial } : allowed();
 }
 
-function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore, settings: SecretSettings): Decision {
+function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore, settings: ValidationSettings): Decision {
   const old = request.oldObject ? objectMeta(request.oldObject) : undefined;
   if (request.operation === 'DELETE') {
     // Without oldObject we cannot see the labels; the webhook is only called for credentials
@@ -74,7 +78,7 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
  * can write Secrets somewhere must not push them into other namespaces), and without mirroring on,
  * not even there. Unknown injector namespace (static mode): nothing to say.
  */
-function scopeWarning(name: string, namespace: string, scope: string | undefined, settings: SecretSettings): string[] {
+function scopeWarning(name: string, namespace: string, scope: string | undefined, settings: ValidationSettings): string[] {
   if (scope !== 'cluster' || settings.injectorNamespace === undefined) return [];
   if (namespace !== settings.injectorNamespace) {
     return [shortWarning(`credential "${name}": scope cluster counts only in namespace "${settings.injectorNamespace}"; here it is namespaced, not mirrored`)];

@@ -1,5 +1,5 @@
-import type { AgentOutput, AgentPlan } from './plan.js';
-import { renderFormats } from './planNames.js';
+import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
+import { renderFormats } from '../contract/agentPlanNames.js';
 
 export type PlanResult = { ok: true; plan: AgentPlan } | { ok: false; message: string };
 

@@ -3,8 +3,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from './atomicWrite.js';
 import { type PlanResult, parsePlan } from './parsePlan.js';
-import type { AgentOutput, AgentPlan } from './plan.js';
-import { agentPlanEnv } from './planNames.js';
+import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
+import { agentPlanEnv } from '../contract/agentPlanNames.js';
 import { loadRenderer } from './render/index.js';
 import { readDataTarget, readSecretVolume } from './secretVolume.js';
 

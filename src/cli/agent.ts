@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import type { AgentPlan } from '../agent/plan.js';
+import type { AgentPlan } from '../contract/agentPlan.js';
 import { type AgentLog, loadPlan, renderPlan, startAgent } from '../agent/runAgent.js';
 
 const usage = `usage: credinject agent [--once] [--plan-file FILE]

@@ -1,9 +1,8 @@
-import type { V1Secret } from '@kubernetes/client-node';
 import { parseArgs } from 'node:util';
-import { isCredentialSecret, staticCredentials } from '../credentials/staticCredentials.js';
 import { injectObject } from '../engine/injectObject.js';
 import { InjectionOptions } from '../engine/options.js';
-import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from './manifests.js';
+import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
+import { fileView } from '../view/fileView.js';
 
 const help = `usage: credinject inject -f <file|-> [--credentials <file>] [-n <namespace>]
 
@@ -45,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const objects = parseManifests(await readSource(args.filename), args.filename);
     const secretObjects = args.credentials ? parseManifests(await readSource(args.credentials), args.credentials) : objects;
-    const credentials = staticCredentials(secretObjects.filter(isCredentialSecret) as V1Secret[], args.namespace);
+    const { credentials } = fileView(secretObjects, args.namespace);
     const results = objects.map((object) => ({ object, result: injectObject(object, namespaceOf(object, args.namespace), credentials, options.data) }));
     for (const { object, result } of results) {
       for (const warning of result.warnings) process.stderr.write(`Warning: ${describeObject(object)}: ${warning}\n`);

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { UsageIndex } from '../admission/store.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
-import { keys } from '../engine/annotationKeys.js';
-import { listCredentials, type CredentialListing } from '../kube/credentialListing.js';
+import { keys } from '../contract/keys.js';
+import { listCredentials, type CredentialListing } from '../view/clusterSnapshot.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
 
 const usage = `usage: credinject list [-n NAMESPACE | -A] [-o table|json] [--kubeconfig F]

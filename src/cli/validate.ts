@@ -2,7 +2,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { parseArgs } from 'node:util';
 import { isCredentialSecret } from '../credentials/staticCredentials.js';
 import { validateCredential } from '../credentials/validateCredential.js';
-import { ManifestError, parseManifests, readSource } from './manifests.js';
+import { ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 
 const help = `usage: credinject validate -f <file|->
 

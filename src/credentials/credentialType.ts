@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RenderFormat } from '../agent/plan.js';
+import type { RenderFormat } from '../contract/agentPlan.js';
 import type { CredentialInfo, CredentialProblem } from './credentialInfo.js';
 
 /** An env var the credential sets: from one of its keys, or a fixed value (e.g. a file path). */

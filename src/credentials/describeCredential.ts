@@ -1,5 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import { keys } from '../engine/annotationKeys.js';
+import { keys } from '../contract/keys.js';
 import type { CredentialInfo } from './credentialInfo.js';
 import { secretKeyNames } from './secretData.js';
 import { validateCredential } from './validateCredential.js';

@@ -1,12 +1,12 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo, CredentialLookup } from './credentialInfo.js';
 import { describeCredential } from './describeCredential.js';
-import { keys } from '../engine/annotationKeys.js';
+import { keys } from '../contract/keys.js';
 
-/** Secrets in a list that are credentials: kind Secret with the type label. */
+/** Objects of a manifest that are credentials: a `v1` Secret with the type label. */
 export function isCredentialSecret(object: unknown): object is V1Secret {
   const secret = object as V1Secret | null;
-  return (secret as { kind?: string } | null)?.kind === 'Secret' && secret?.metadata?.labels?.[keys.typeLabel] !== undefined;
+  return secret?.apiVersion === 'v1' && secret.kind === 'Secret' && secret.metadata?.labels?.[keys.typeLabel] !== undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { keys } from '../engine/annotationKeys.js';
-import type { Denial } from '../engine/decision.js';
+import { keys } from '../contract/keys.js';
+import type { Denial } from '../contract/decision.js';
 import type { CredentialProblem } from './credentialInfo.js';
 import type { CredentialType } from './credentialType.js';
 import { parseLabelSelector } from './labelSelector.js';

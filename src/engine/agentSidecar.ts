@@ -1,9 +1,9 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
-import { type AgentPlan, agentPaths, agentPlanEnv } from '../agent/plan.js';
+import { type AgentPlan, agentPaths, agentPlanEnv } from '../contract/agentPlan.js';
 import { type Contribution, readableMode } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
 import type { InjectionOptions } from './options.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 export const agentContainerName = 'credinject-agent';
 export const agentInitContainerName = 'credinject-agent-init';

@@ -1,7 +1,7 @@
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import type { Contribution } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 const maxWarning = 120;
 

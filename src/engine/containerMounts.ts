@@ -1,7 +1,7 @@
 import type { V1Container, V1VolumeMount } from '@kubernetes/client-node';
-import { keys } from './annotationKeys.js';
+import { keys } from '../contract/keys.js';
 import type { Contribution } from './credentialContribution.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 /** The volume a contribution shows to app containers, if any. */
 function appVolumeName(contribution: Contribution): string | undefined {

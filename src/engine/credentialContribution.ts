@@ -1,14 +1,14 @@
 import type { V1EnvVar, V1Volume } from '@kubernetes/client-node';
-import type { RenderFormat } from '../agent/plan.js';
+import type { RenderFormat } from '../contract/agentPlan.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import type { CredentialType, EnvSource } from '../credentials/credentialType.js';
 import { envNamePattern } from '../credentials/formatChecks.js';
 import { credentialTypes } from '../credentials/registry.js';
-import { keys } from './annotationKeys.js';
+import { keys } from '../contract/keys.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
 import type { InjectionRequest } from './injectionRequest.js';
 import { renderTargets } from './renderTargets.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 /** Files the agent renders for one credential, into its own emptyDir. */
 export interface RenderedFiles {

@@ -1,28 +1,28 @@
-import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
-import type { Denial } from './decision.js';
-import { denialFrom, injectPodTemplate, type PodTemplate } from './injectPodTemplate.js';
+import type { Denial, InjectedCredential } from '../contract/decision.js';
+import { denialFrom, injectedCopy } from './injectPodTemplate.js';
 import type { InjectionOptions } from './options.js';
-import { copyWorkloadAnnotations, podTemplateOf } from './workloadAnnotations.js';
+import { prepareObject, withTemplate } from './prepareObject.js';
 
 export interface ObjectInjection {
-  /** The injected object (a new one); the input is not touched. */
+  /** The injected object (a copy-on-write copy); the input is not touched. */
   object: unknown;
   warnings: string[];
   denial?: Denial;
+  injected?: InjectedCredential[];
 }
 
 /**
  * What the offline CLI shows: inject into a Pod, or into a workload's pod template (after copying
- * workload-level annotations), like `istioctl kube-inject`. Other objects pass through unchanged.
- * Injecting the result again changes nothing, so a pre-injected template passes the Pod webhook as is.
+ * workload-level annotations), like `istioctl kube-inject`. Objects that are not ours (other kinds,
+ * other API groups or versions) pass through unchanged. Injecting the result again changes nothing,
+ * so a pre-injected template passes the Pod webhook as is.
  */
 export function injectObject(object: unknown, namespace: string, credentials: CredentialLookup, options: InjectionOptions): ObjectInjection {
-  const copy = structuredClone(object) as { kind?: string; metadata?: V1ObjectMeta };
-  const template: PodTemplate | undefined = copy?.kind === 'Pod' ? (copy as PodTemplate) : podTemplateOf(copy);
-  if (!template) return { object: copy, warnings: [] };
-  if (copy.kind !== 'Pod') copyWorkloadAnnotations(copy, template);
-  const result = injectPodTemplate(template, namespace, credentials, options);
+  const prepared = prepareObject({ object, namespace, operation: 'CREATE' });
+  if (!prepared) return { object, warnings: [] };
+  const result = injectedCopy(prepared.template, namespace, credentials, options);
   const denial = denialFrom(result.findings);
-  return denial ? { object, warnings: [], denial } : { object: copy, warnings: result.warnings };
+  if (denial) return { object, warnings: [], denial };
+  return { object: withTemplate(prepared.prepared, prepared.info, result.template), warnings: result.warnings, injected: result.injected };
 }

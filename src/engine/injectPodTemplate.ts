@@ -1,15 +1,17 @@
 import type { V1ObjectMeta, V1PodSpec } from '@kubernetes/client-node';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
 import { injectAgent } from './agentSidecar.js';
-import { keys } from './annotationKeys.js';
+import { copyForInjection } from './copyOnWrite.js';
+import { keys } from '../contract/keys.js';
 import { injectContainerEnv } from './containerEnv.js';
 import { injectContainerMounts } from './containerMounts.js';
 import { type Contribution, credentialContribution } from './credentialContribution.js';
-import type { Denial } from './decision.js';
+import type { Denial, InjectedCredential } from '../contract/decision.js';
 import { parseInjectionRequest } from './injectionRequest.js';
 import type { InjectionOptions } from './options.js';
 import { injectPodVolumes } from './podVolumes.js';
-import { type Finding, resolveCredentials } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
+import { resolveCredentials } from './resolveCredentials.js';
 import { targetContainers } from './targetContainers.js';
 
 /** A Pod, or the pod template of a workload: the part credinject injects into. */
@@ -21,8 +23,8 @@ export interface PodTemplate {
 export interface TemplateInjection {
   warnings: string[];
   findings: Finding[];
-  /** Credential names injected; empty when the template asked for nothing. */
-  injected: string[];
+  /** Credentials injected (name and type); empty when the template asked for nothing. */
+  injected: InjectedCredential[];
 }
 
 /** Turn the engine's findings into one denial that lists every problem. */
@@ -63,8 +65,22 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
     findings.push(...env.findings, ...injectContainerMounts(container, contributions));
   }
   findings.push(...injectAgent(spec, contributions, options));
-  const injected = contributions.map((contribution) => contribution.credential.name);
+  const injected = contributions.map(({ credential }) => ({ name: credential.name, type: credential.type }));
   template.metadata = template.metadata ?? {};
-  template.metadata.annotations = { ...template.metadata.annotations, [keys.status]: 'injected', [keys.injected]: injected.join(',') };
+  template.metadata.annotations = { ...template.metadata.annotations, [keys.status]: 'injected', [keys.injected]: injected.map((c) => c.name).join(',') };
   return findings.length > 0 ? { warnings: [], findings, injected: [] } : { warnings, findings, injected };
+}
+
+/**
+ * Inject into a copy-on-write copy of the template and return it with the outcome; the template
+ * itself is never touched. The copy is only meaningful when there are no findings.
+ */
+export function injectedCopy(
+  template: PodTemplate,
+  namespace: string,
+  lookup: CredentialLookup,
+  options: InjectionOptions,
+): TemplateInjection & { template: PodTemplate } {
+  const copy = copyForInjection(template);
+  return { ...injectPodTemplate(copy, namespace, lookup, options), template: copy };
 }

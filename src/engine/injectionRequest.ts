@@ -1,5 +1,5 @@
-import { RenderFormat, renderFormats } from '../agent/plan.js';
-import { keys } from './annotationKeys.js';
+import { RenderFormat, renderFormats } from '../contract/agentPlan.js';
+import { keys } from '../contract/keys.js';
 
 /** What an object's credinject annotations ask for, parsed once into a typed value. */
 export interface InjectionRequest {

@@ -1,7 +1,7 @@
 import type { V1PodSpec, V1Volume } from '@kubernetes/client-node';
 import type { Contribution } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 /** Volumes a contribution needs at pod level (files for apps, Secret and output for the agent). */
 function volumesOf(contribution: Contribution): V1Volume[] {

@@ -1,5 +1,5 @@
 import type { V1EnvVar } from '@kubernetes/client-node';
-import type { RenderFormat } from '../agent/plan.js';
+import type { RenderFormat } from '../contract/agentPlan.js';
 
 /** Where a rendered format lands in its directory, and the env var tools read it from. */
 export interface RenderTarget {

@@ -1,12 +1,7 @@
 import type { CredentialInfo, CredentialLookup } from '../credentials/credentialInfo.js';
 import { describeProblems } from '../credentials/validateCredential.js';
-import { keys } from './annotationKeys.js';
-
-/** A problem the engine found, with the reason category the denial reports. */
-export interface Finding {
-  reason: 'CredentialNotFound' | 'InvalidCredential' | 'InvalidAnnotation' | 'Conflict' | 'UnknownContainer';
-  message: string;
-}
+import type { Finding } from '../contract/decision.js';
+import { keys } from '../contract/keys.js';
 
 /**
  * Look every requested credential up in the object's namespace. Missing and invalid ones are all

@@ -1,8 +1,8 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { isAgentContainer } from './agentSidecar.js';
-import { keys } from './annotationKeys.js';
+import { keys } from '../contract/keys.js';
 import type { InjectionRequest } from './injectionRequest.js';
-import type { Finding } from './resolveCredentials.js';
+import type { Finding } from '../contract/decision.js';
 
 /**
  * The containers to inject into: those named by `credinject.dev/containers` (init containers only

@@ -1,6 +1,6 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { keys } from './annotationKeys.js';
-import { podTemplatePath, valueAt } from './podTemplateLocation.js';
+import { keys } from '../contract/keys.js';
+import { kindInfo, type UserKind } from '../contract/workloadKinds.js';
 import type { PodTemplate } from './injectPodTemplate.js';
 
 /** Annotation keys a user sets to ask for injection (not the status keys credinject writes). */
@@ -18,12 +18,20 @@ function requestAnnotations(metadata: V1ObjectMeta | undefined): Record<string, 
   return Object.fromEntries(Object.entries(metadata?.annotations ?? {}).filter(([key]) => isRequestKey(key)));
 }
 
-/** The pod template of a workload object, or undefined when it has none or is not a workload. */
-export function podTemplateOf(object: unknown): PodTemplate | undefined {
-  const kind = (object as { kind?: string } | null)?.kind;
-  const path = podTemplatePath(kind);
-  const template = path ? valueAt(object, path) : undefined;
-  return typeof template === 'object' && template !== null ? (template as PodTemplate) : undefined;
+/** Read the value at a path of plain JSON, or undefined when any step is missing. */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node: unknown = root;
+  for (const step of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[step];
+  }
+  return node;
+}
+
+/** The pod template of an object of a known kind (a Pod is its own), or undefined when it has none. */
+export function podTemplateOf(object: unknown, kind: UserKind): PodTemplate | undefined {
+  const template = valueAt(object, kindInfo(kind).templatePath);
+  return typeof template === 'object' && template !== null && !Array.isArray(template) ? (template as PodTemplate) : undefined;
 }
 
 /**
@@ -33,14 +41,14 @@ export function podTemplateOf(object: unknown): PodTemplate | undefined {
 export function copyWorkloadAnnotations(object: { metadata?: V1ObjectMeta }, template: PodTemplate): void {
   const copied = requestAnnotations(object.metadata);
   if (Object.keys(copied).length === 0) return;
-  template.metadata = template.metadata ?? {};
-  template.metadata.annotations = { ...template.metadata.annotations, ...copied };
+  template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...copied } };
 }
 
 /** The request annotations that decide what a Pod or workload gets: its own plus its template's. */
-export function effectiveRequest(object: unknown): Record<string, string> {
+export function effectiveRequest(object: unknown, kind: UserKind): Record<string, string> {
   const metadata = (object as { metadata?: V1ObjectMeta } | null)?.metadata;
-  return { ...requestAnnotations(podTemplateOf(object)?.metadata), ...requestAnnotations(metadata) };
+  if (kind === 'Pod') return requestAnnotations(metadata);
+  return { ...requestAnnotations(podTemplateOf(object, kind)?.metadata), ...requestAnnotations(metadata) };
 }
 
 /**
@@ -55,5 +63,5 @@ export function dropRemovedWorkloadAnnotations(object: { metadata?: V1ObjectMeta
   if (!current || !template.metadata) return;
   const removed = Object.keys(before).filter((key) => !(key in now) && current[key] === before[key]);
   if (removed.length === 0) return;
-  template.metadata.annotations = Object.fromEntries(Object.entries(current).filter(([key]) => !removed.includes(key)));
+  template.metadata = { ...template.metadata, annotations: Object.fromEntries(Object.entries(current).filter(([key]) => !removed.includes(key))) };
 }

@@ -1,7 +1,7 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-import type { WatchedResource } from './resources.js';
+import type { WatchedResource } from './watchedResource.js';
 
 export interface InformerOptions {
   logger: Logger;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
-import { keys } from '../engine/annotationKeys.js';
+import { keys } from '../contract/keys.js';
 
 /** Annotations of a cluster credential that its mirrors carry: what injection reads from a Secret. */
 export const copiedAnnotations = [keys.description, keys.mountPath, keys.envPrefix] as const;

@@ -1,5 +1,5 @@
 import { parseLabelSelector, selectorMatches } from '../credentials/labelSelector.js';
-import { keys } from '../engine/annotationKeys.js';
+import { keys } from '../contract/keys.js';
 import { isMirrorOf, mirrorMetadata, ownedKeys } from './mirrorSecret.js';
 
 /**

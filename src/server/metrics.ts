@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MirrorMetrics } from '../mirror/metrics.js';
 
 /** Outcome of one admission request, as counted. */
 export type AdmissionResult = 'allowed' | 'patched' | 'denied' | 'invalid' | 'error';
@@ -8,13 +9,6 @@ export type WebhookName = 'mutate' | 'validate';
 export interface MetricsSource {
   indexSizes(): { credentials: number; users: number; referencedCredentials: number };
   syncState(): Record<string, boolean>;
-}
-
-/** What the mirror controller reports (kube/ sees only this part of the metrics). */
-export interface MirrorMetrics {
-  countMirrorWrite(operation: 'create' | 'update' | 'delete', result: string): void;
-  setMirrorConflicts(count: number): void;
-  setMirrorLeader(leading: boolean): void;
 }
 
 export interface ServerMetrics extends MirrorMetrics {

@@ -1,12 +1,12 @@
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DestinationStream } from 'pino';
-import { startClusterView } from '../kube/clusterView.js';
+import { startClusterView } from '../view/clusterView.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
-import { startMirrorController } from '../kube/mirrorController.js';
-import { loadStaticView } from '../kube/staticView.js';
-import { kubeTlsBootstrapClient } from '../kube/tlsBootstrapClient.js';
-import { viewSynced, type KubeView } from '../kube/view.js';
+import { startMirrorController } from '../mirror/controller.js';
+import { loadFileView } from '../view/fileView.js';
+import { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
+import { viewSynced, type KubeView } from '../view/view.js';
 import { ServeConfig, type ServeConfigInput } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -64,7 +64,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   const clusterMode = !runtime.view && !config.credentialsFile;
   view =
     runtime.view ??
-    (config.credentialsFile ? await loadStaticView(config.credentialsFile) : startClusterView(cluster(), { logger, ...informerOptions }));
+    (config.credentialsFile ? await loadFileView(config.credentialsFile) : startClusterView(cluster(), { logger, ...informerOptions }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
   let stopMirroring: (() => Promise<void>) | undefined;

@@ -1,11 +1,9 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import { isPod } from '../admission/kinds.js';
 import { mutate } from '../admission/mutate.js';
 import type { AdmissionStore } from '../admission/store.js';
-import { validate, type SecretSettings } from '../admission/validate.js';
+import { validate, type ValidationSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
-import { referencedCredentials } from '../engine/referencedCredentials.js';
 import type { ServerMetrics } from './metrics.js';
 import { sendJson, webhookRoute } from './webhookRoute.js';
 
@@ -13,7 +11,7 @@ export interface WebhookAppOptions {
   store: AdmissionStore;
   injection: InjectionOptions;
   /** The injector's namespace and whether it mirrors: for the cluster-scope warnings. */
-  secrets?: SecretSettings;
+  secrets?: ValidationSettings;
   logger: Logger;
   metrics: ServerMetrics;
   /** AdmissionReviews of large objects run to a few MiB (etcd allows 1.5 MiB, times two for UPDATE). */
@@ -48,16 +46,12 @@ export function webhookApp(options: WebhookAppOptions): Express {
       metrics,
       isDraining: options.isDraining,
       decide: (request) => mutate(request, store, options.injection),
-      afterAllowed(request, decision) {
-        if (!isPod(request.kind) || request.operation !== 'CREATE' || decision.patch.length === 0) return;
-        for (const name of referencedCredentials(request.object)) {
-          const credential = store.credentials.get(request.namespace ?? '', name);
-          if (credential) metrics.countInjection(credential.type);
-        }
+      afterAllowed(_request, decision) {
+        for (const credential of decision.injected ?? []) metrics.countInjection(credential.type);
       },
     }),
   );
-  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: (r) => validate(r, store, options.secrets) }));
+  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: (r) => validate(r, store, { ...options.secrets, injection: options.injection }) }));
   app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {

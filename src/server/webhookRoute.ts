@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Decision } from '../engine/decision.js';
+import type { Decision } from '../contract/decision.js';
 import { reviewResponse } from '../admission/response.js';
 import { parseReview, type AdmissionRequest } from '../admission/review.js';
 import type { AdmissionResult, ServerMetrics, WebhookName } from './metrics.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deletionCheck, type DeletionRequest } from '../../src/admission/deletionCheck.js';
-import { createUsageIndex } from '../../src/kube/usageIndex.js';
+import { createUsageIndex } from '../../src/view/usageIndex.js';
 
 function indexWith(count: number, namespace = 'ml') {
   const usage = createUsageIndex();

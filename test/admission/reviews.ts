@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { manifestObjects, staticViewFromObjects } from '../../src/kube/staticView.js';
-import type { KubeView } from '../../src/kube/view.js';
+import { parseManifests } from '../../src/manifests/manifests.js';
+import { fileView } from '../../src/view/fileView.js';
+import type { KubeView } from '../../src/view/view.js';
 import type { AdmissionRequest, AdmissionReview } from '../../src/admission/review.js';
 
 const fixtureDir = new URL('../fixtures/admission/', import.meta.url);
@@ -19,5 +20,5 @@ export const credentialsFile = new URL('credentials.yaml', fixtureDir);
 
 /** The fixture credentials (namespaces `ml` and `other`) in a fresh static view. */
 export function fixtureView(): KubeView {
-  return staticViewFromObjects(manifestObjects(readFileSync(credentialsFile, 'utf8')));
+  return fileView(parseManifests(readFileSync(credentialsFile, 'utf8'), 'credentials.yaml'));
 }

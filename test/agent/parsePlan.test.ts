@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/agent/parsePlan.js';
-import { AgentPlan, renderFormats } from '../../src/agent/plan.js';
+import { AgentPlan, renderFormats } from '../../src/contract/agentPlan.js';
 
 const output = { credential: 'aws-s3', format: 'aws-credentials', sourceDir: '/s/aws-s3', path: '/r/aws-s3/credentials', mode: 0o400 };
 const plan = (outputs: unknown[]): string => JSON.stringify({ version: 1, outputs });

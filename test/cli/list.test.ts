@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { age, run, type ListIo } from '../../src/cli/list.js';
-import { listCredentials } from '../../src/kube/credentialListing.js';
+import { listCredentials } from '../../src/view/clusterSnapshot.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const created = '2026-11-28T07:00:00Z';

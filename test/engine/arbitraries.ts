@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { staticCredentials } from '../../src/credentials/staticCredentials.js';
-import { keys } from '../../src/engine/annotationKeys.js';
+import { keys } from '../../src/contract/keys.js';
 import type { SidecarMode } from '../../src/engine/options.js';
 
 /**

@@ -4,7 +4,7 @@ import { describeCredential } from '../../src/credentials/describeCredential.js'
 import { credentialTypes } from '../../src/credentials/registry.js';
 import { staticCredentials } from '../../src/credentials/staticCredentials.js';
 import { credentialDenial, validateCredential } from '../../src/credentials/validateCredential.js';
-import { keys } from '../../src/engine/annotationKeys.js';
+import { keys } from '../../src/contract/keys.js';
 import { checkReferences } from '../../src/engine/checkReferences.js';
 import { injectObject } from '../../src/engine/injectObject.js';
 import { defaultInjectionOptions, type InjectionOptions } from '../../src/engine/options.js';
@@ -125,7 +125,7 @@ describe('admission of a pod using an invalid marked credential', () => {
   });
 
   it.each(invalidMarkedCases)('fails the validating check of a pod using $case, quoting no value', ({ secret }) => {
-    const denial = checkReferences(podUsing(secret), namespace, lookup);
+    const denial = checkReferences({ object: podUsing(secret), namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions);
     expect(denial).toBeDefined();
     expectNoLeak(denial, secret);
   });
@@ -159,7 +159,7 @@ describe('admission of a pod using a valid marked credential', () => {
     expect(decision.denial).toBeUndefined();
     if (names.length > 0) expect(decision.warnings.join('\n')).toContain('keeps its own');
     expectNoLeak(decision, secret);
-    expect(checkReferences(pod, namespace, lookup)).toBeUndefined();
+    expect(checkReferences({ object: pod, namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions)).toBeUndefined();
   });
 
   it.each(validMarkedCases)('lets a Deployment using $case through with no value in the patch', ({ secret }) => {

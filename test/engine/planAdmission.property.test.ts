@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import jsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { isAgentContainer } from '../../src/engine/agentSidecar.js';
-import { keys } from '../../src/engine/annotationKeys.js';
+import { keys } from '../../src/contract/keys.js';
 import { checkReferences } from '../../src/engine/checkReferences.js';
 import { credentialVolumeName } from '../../src/engine/credentialVolumeName.js';
-import type { Decision } from '../../src/engine/decision.js';
+import type { Decision } from '../../src/contract/decision.js';
 import { injectObject } from '../../src/engine/injectObject.js';
 import { type InjectionOptions, defaultInjectionOptions, type SidecarMode } from '../../src/engine/options.js';
 import { planAdmission } from '../../src/engine/planAdmission.js';
@@ -214,12 +214,12 @@ describe('planAdmission on generated Pods', () => {
         const decision = planAdmission({ object: pod, namespace, operation: 'CREATE' }, credentials, options(mode));
         const offline = injectObject(pod, namespace, credentials, options(mode));
         expect(offline.denial).toStrictEqual(decision.denial);
-        expect(checkReferences(pod, namespace, credentials)).toStrictEqual(decision.denial);
+        expect(checkReferences({ object: pod, namespace, operation: 'CREATE' }, credentials, options(mode))).toStrictEqual(decision.denial);
         if (decision.denial) return;
         const patched = applied(pod, decision.patch);
         expect(offline.object).toStrictEqual(patched);
         expect(offline.warnings).toStrictEqual(decision.warnings);
-        expect(checkReferences(patched, namespace, credentials)).toBeUndefined();
+        expect(checkReferences({ object: patched, namespace, operation: 'CREATE' }, credentials, options(mode))).toBeUndefined();
       }),
       { numRuns: otherRuns },
     );
@@ -271,7 +271,7 @@ describe('planAdmission on generated workloads', () => {
       fc.property(generatedWorkload, ({ workload, mode }) => {
         const decision = planAdmission({ object: workload, namespace, operation: 'CREATE' }, credentials, options(mode));
         expect(injectObject(workload, namespace, credentials, options(mode)).denial).toStrictEqual(decision.denial);
-        expect(checkReferences(workload, namespace, credentials)).toStrictEqual(decision.denial);
+        expect(checkReferences({ object: workload, namespace, operation: 'CREATE' }, credentials, options(mode))).toStrictEqual(decision.denial);
         if (decision.denial) {
           expectDenialShape(decision);
           return;

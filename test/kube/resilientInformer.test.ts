@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCredentialStore } from '../../src/kube/credentialStore.js';
+import { createCredentialStore } from '../../src/view/credentialStore.js';
 import { startResilientInformer, type RunningInformer } from '../../src/kube/resilientInformer.js';
-import { watchedResources } from '../../src/kube/resources.js';
-import { createUsageIndex } from '../../src/kube/usageIndex.js';
+import { watchedResources } from '../../src/view/watchedResources.js';
+import { createUsageIndex } from '../../src/view/usageIndex.js';
 import { eventually, startFakeApiServer } from './fakeApiServer.js';
 
 const secret = (name: string, accessKey = 'AKIA-VALUE-MARKER') => ({

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { KubeView } from '../../src/kube/view.js';
+import type { KubeView } from '../../src/view/view.js';
 import { fixtureView, loadReview } from '../admission/reviews.js';
 import { startTestServer } from './testServer.js';
 

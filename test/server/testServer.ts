@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
-import type { KubeView } from '../../src/kube/view.js';
+import type { KubeView } from '../../src/view/view.js';
 import type { ServeConfigInput } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { generateServingMaterial, type ServingMaterial } from '../../src/server/tls/certificates.js';

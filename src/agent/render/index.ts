@@ -1,4 +1,4 @@
-import type { RenderFormat } from '../plan.js';
+import type { RenderFormat } from '../../contract/agentPlan.js';
 import type { Renderer } from './renderer.js';
 
 export type { RenderResult, Renderer, SecretFiles } from './renderer.js';

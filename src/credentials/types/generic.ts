@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keys as annotationKeys } from '../../engine/annotationKeys.js';
+import { keys as annotationKeys } from '../../contract/keys.js';
 import type { CredentialType } from '../credentialType.js';
 import { envNamePattern } from '../formatChecks.js';
 

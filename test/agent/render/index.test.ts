@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderFormats } from '../../../src/agent/plan.js';
+import { renderFormats } from '../../../src/contract/agentPlan.js';
 import { loadRenderer } from '../../../src/agent/render/index.js';
 
 describe('loadRenderer', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createUsageIndex } from '../../src/kube/usageIndex.js';
+import { createUsageIndex } from '../../src/view/usageIndex.js';
 
 describe('usage index', () => {
   it('adds users of a credential', () => {

@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
 import { referencedCredentials } from '../engine/referencedCredentials.js';
+import type { UserKind } from '../contract/workloadKinds.js';
 
 /**
  * What the informer caches hold instead of API objects. The projection runs before an object reaches
@@ -40,6 +41,6 @@ export function credentialEntry(secret: V1Secret): CredentialEntry {
  * `kind` is passed in because list items come without one, and the pod template (where workloads
  * usually carry the annotation) is found by kind.
  */
-export function usageEntry(object: KubernetesObject, kind: string): UsageEntry {
-  return { metadata: identity(object), credentials: referencedCredentials({ ...object, kind }) };
+export function usageEntry(object: KubernetesObject, kind: UserKind): UsageEntry {
+  return { metadata: identity(object), credentials: referencedCredentials(object, kind) };
 }

@@ -1,9 +1,9 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
 import { validateCredential } from '../credentials/validateCredential.js';
-import { keys } from '../engine/annotationKeys.js';
-import { mirrorDataHash } from '../mirror/mirrorSecret.js';
-import type { ExistingMirror, MirrorSource, NamespaceState } from '../mirror/plan.js';
-import type { WatchedResource } from './resources.js';
+import { keys } from '../contract/keys.js';
+import { mirrorDataHash } from './mirrorSecret.js';
+import type { ExistingMirror, MirrorSource, NamespaceState } from './plan.js';
+import type { WatchedResource } from '../kube/watchedResource.js';
 
 /**
  * What the mirror controller watches, each reduced on arrival like the webhook's own caches: a

@@ -1,9 +1,9 @@
 import { ApiException, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { validateCredential } from '../credentials/validateCredential.js';
-import { keys } from '../engine/annotationKeys.js';
-import { isMirrorOf, mirrorSecret, updatedMirror } from '../mirror/mirrorSecret.js';
-import type { MirrorAction } from '../mirror/plan.js';
-import { describeApiError } from './describeApiError.js';
+import { keys } from '../contract/keys.js';
+import { isMirrorOf, mirrorSecret, updatedMirror } from './mirrorSecret.js';
+import type { MirrorAction } from './plan.js';
+import { describeApiError } from '../kube/describeApiError.js';
 
 /**
  * How one write ended. `denied`: an admission webhook refused it (ours, for a mirror still in use);

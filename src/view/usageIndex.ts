@@ -1,4 +1,5 @@
 import type { CredentialUsers, UsageIndex } from '../admission/store.js';
+import { userRank } from '../contract/workloadKinds.js';
 
 /** One object that references credentials, reduced to what deletion protection needs. */
 export interface UsageRecord {
@@ -17,17 +18,8 @@ export interface MutableUsageIndex extends UsageIndex {
   sizes(): { users: number; credentials: number };
 }
 
-// Workloads first: "Deployment/web" tells the user what to edit; its pods follow from it.
-const kindRank: Record<string, number> = {
-  Deployment: 0, StatefulSet: 1, DaemonSet: 2, CronJob: 3, Job: 4, ReplicaSet: 5, Pod: 6,
-};
-
-function rankOf(user: string): number {
-  return kindRank[user.slice(0, user.indexOf('/'))] ?? 9;
-}
-
 function compareUsers(a: string, b: string): number {
-  const rank = rankOf(a) - rankOf(b);
+  const rank = userRank(a) - userRank(b);
   return rank !== 0 ? rank : a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { renderFormats } from './planNames.js';
+import { renderFormats } from './agentPlanNames.js';
 
 // The constants live in a zod-free module so the agent sidecar can use them without loading zod.
-export { agentPaths, agentPlanEnv, renderFormats } from './planNames.js';
+export { agentPaths, agentPlanEnv, renderFormats } from './agentPlanNames.js';
 
 /** A file format the agent renders (see `renderFormats`). */
 export const RenderFormat = z.enum(renderFormats);

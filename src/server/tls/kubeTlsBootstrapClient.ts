@@ -6,7 +6,7 @@ import {
   setHeaderOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import type { TlsBootstrapClient } from '../server/tls/selfSignedBootstrap.js';
+import type { TlsBootstrapClient } from './selfSignedBootstrap.js';
 
 function isConflict(err: unknown): boolean {
   return err instanceof ApiException && err.code === 409;

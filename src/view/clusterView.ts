@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createCredentialStore } from './credentialStore.js';
-import { startResilientInformer, type InformerOptions } from './resilientInformer.js';
-import { watchedResources } from './resources.js';
+import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
+import { watchedResources } from './watchedResources.js';
 import { createUsageIndex } from './usageIndex.js';
 import type { KubeView } from './view.js';
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, stringify } from 'yaml';
+import { isRecord } from '../contract/json.js';
 
 /** A manifest problem the user can fix: which file, which document, which line. */
 export class ManifestError extends Error {}
@@ -18,12 +19,18 @@ export async function readSource(path: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const isList = (value: Record<string, unknown>): boolean =>
+  typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+
 /**
- * Parse multi-document YAML into objects, flattening `List` kinds as kubectl does. A syntax error
- * names the document and line; the offending text is not echoed (it may be a Secret).
+ * Parse multi-document YAML into objects, flattening lists as kubectl does (`kind: List` from
+ * `kubectl get -o yaml`, and the typed lists an API server returns, e.g. `SecretList`). A syntax
+ * error names the document and line; the offending text is not echoed (it may be a Secret).
+ * The CLI and the server's `--credentials-file` both read files through here, so a file means the
+ * same to both.
  */
-export function parseManifests(text: string, source: string): unknown[] {
-  const objects: unknown[] = [];
+export function parseManifests(text: string, source: string): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [];
   const documents = parseAllDocuments(text);
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((document, index) => {
@@ -34,12 +41,12 @@ export function parseManifests(text: string, source: string): unknown[] {
     }
     const value: unknown = document.toJS();
     if (value === null || value === undefined) return;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new ManifestError(`${source}: document ${index + 1}: expected a Kubernetes object`);
-    }
-    const items = (value as { kind?: unknown; items?: unknown }).items;
-    if ((value as { kind?: unknown }).kind === 'List' && Array.isArray(items)) objects.push(...items);
-    else objects.push(value);
+    if (!isRecord(value)) throw new ManifestError(`${source}: document ${index + 1}: expected a Kubernetes object`);
+    if (!isList(value)) return void objects.push(value);
+    (value.items as unknown[]).forEach((item, at) => {
+      if (!isRecord(item)) throw new ManifestError(`${source}: document ${index + 1}: item ${at + 1} of the list is not a Kubernetes object`);
+      objects.push(item);
+    });
   });
   return objects;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { manifestObjects, staticViewFromObjects } from '../../src/kube/staticView.js';
+import { parseManifests } from '../../src/manifests/manifests.js';
+import { fileView } from '../../src/view/fileView.js';
 import { fixtureView } from '../admission/reviews.js';
 
-describe('static view', () => {
+describe('file view', () => {
   it('holds the credential Secrets of the file by namespace, with key names and no values', () => {
     const view = fixtureView();
     const aws = view.credentials.get('ml', 'aws-s3');
@@ -16,7 +17,7 @@ describe('static view', () => {
   });
 
   it('indexes Pods and workloads of the file as users, and skips Secrets without the label', () => {
-    const objects = manifestObjects(`
+    const objects = parseManifests(`
 apiVersion: v1
 kind: Secret
 metadata: {name: plain}
@@ -25,21 +26,21 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: ml, annotations: {credinject.dev/inject: "aws-s3"}}
 spec: {template: {metadata: {}, spec: {containers: [{name: a, image: b}]}}}
-`);
-    const view = staticViewFromObjects(objects);
+`, 'test.yaml');
+    const view = fileView(objects);
     expect(view.credentials.size()).toBe(0);
     expect(view.usage.usersOf('ml', 'aws-s3').users).toEqual(['Deployment/web']);
   });
 
   it('flattens a kind: List', () => {
-    const objects = manifestObjects('apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n');
+    const objects = parseManifests('apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n', 'test.yaml');
     expect(objects).toHaveLength(1);
   });
 
   it('reports broken YAML by position without quoting it', () => {
-    expect(() => manifestObjects('a: [SECRET-MARKER')).toThrow(/not valid YAML/);
+    expect(() => parseManifests('a: [SECRET-MARKER', 'test.yaml')).toThrow(/test.yaml: document 1, line \d+: invalid YAML/);
     try {
-      manifestObjects('a: [SECRET-MARKER');
+      parseManifests('a: [SECRET-MARKER', 'test.yaml');
     } catch (err) {
       expect((err as Error).message).not.toContain('SECRET-MARKER');
     }

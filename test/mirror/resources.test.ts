@@ -1,6 +1,6 @@
 import type { V1Namespace, V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { mirrorEntry, namespaceEntry, sourceEntry } from '../../src/kube/mirrorResources.js';
+import { mirrorEntry, namespaceEntry, sourceEntry } from '../../src/mirror/resources.js';
 import { mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
 
 const value = 'hf_projection_value_never_kept';

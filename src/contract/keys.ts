@@ -1,4 +1,4 @@
-/** Every label and annotation key of credinject's public interface (DESIGN §1, §2). */
+/** Every label and annotation key of credinject's public interface (docs/reference.md, "Labels and annotations"). */
 export const keys = {
   typeLabel: 'credinject.dev/type',
   scopeLabel: 'credinject.dev/scope',
@@ -23,18 +23,3 @@ export const keys = {
   /** Prefix form: `env-prefix.credinject.dev/<credential>`. */
   envPrefixFor: 'env-prefix.credinject.dev/',
 } as const;
-
-/** The user the namespace controller deletes as; its deletions are never blocked. */
-export const namespaceControllerUser = 'system:serviceaccount:kube-system:namespace-controller';
-
-/**
- * Controllers whose deletions of a credential are never blocked. Namespace teardown must finish. The
- * garbage collector deletes a Secret because its owner (an ExternalSecret, a SealedSecret) was
- * deleted on purpose; denying it only leaves an orphan and a retry loop. Without
- * `--use-service-account-credentials` every controller acts as `system:kube-controller-manager`.
- */
-export const deletionExemptUsers: ReadonlySet<string> = new Set([
-  namespaceControllerUser,
-  'system:serviceaccount:kube-system:generic-garbage-collector',
-  'system:kube-controller-manager',
-]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CredentialInfo } from '../../src/credentials/credentialInfo.js';
-import { createCredentialStore } from '../../src/kube/credentialStore.js';
+import { createCredentialStore } from '../../src/view/credentialStore.js';
 
 const info = (namespace: string, name: string): CredentialInfo => ({
   name, namespace, type: 'aws', secretType: 'Opaque', keys: ['access_key_id'], labels: {}, annotations: {}, problems: [],

@@ -3,15 +3,15 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
-import { isMirrorOf } from '../mirror/mirrorSecret.js';
-import { planMirrors, type MirrorConflict } from '../mirror/plan.js';
-import type { MirrorMetrics } from '../server/metrics.js';
-import { backoffDelay } from './backoff.js';
-import { kubeLeaseClient } from './leaseClient.js';
-import { startLeaseElection, type LeaseClient, type LeaseElectorOptions } from './leaseElector.js';
-import { mirrorInputs } from './mirrorResources.js';
-import { mirrorWriter, type WriteOutcome } from './mirrorWriter.js';
-import { startResilientInformer, type InformerOptions } from './resilientInformer.js';
+import { isMirrorOf } from './mirrorSecret.js';
+import { planMirrors, type MirrorConflict } from './plan.js';
+import type { MirrorMetrics } from './metrics.js';
+import { backoffDelay } from '../kube/backoff.js';
+import { kubeLeaseClient } from '../kube/leaseClient.js';
+import { startLeaseElection, type LeaseClient, type LeaseElectorOptions } from '../kube/leaseElector.js';
+import { mirrorInputs } from './resources.js';
+import { mirrorWriter, type WriteOutcome } from './writer.js';
+import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
 
 /** The Lease that elects the one replica writing mirrors (DESIGN §6). */
 export const mirrorLeaseName = 'credinject-mirror';

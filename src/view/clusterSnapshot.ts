@@ -1,0 +1,45 @@
+import type { KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { CredentialInfo } from '../credentials/credentialInfo.js';
+import { describeCredential } from '../credentials/describeCredential.js';
+import { keys } from '../contract/keys.js';
+import { userKinds } from '../contract/workloadKinds.js';
+import { referencedCredentials } from '../engine/referencedCredentials.js';
+import { kindListers, type Lister } from '../kube/kindListers.js';
+import { createUsageIndex, type MutableUsageIndex } from './usageIndex.js';
+
+async function listAll(list: Lister, labelSelector?: string): Promise<KubernetesObject[]> {
+  const items: KubernetesObject[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page = await list({ limit: 500, ...(continueToken ? { _continue: continueToken } : {}), ...(labelSelector ? { labelSelector } : {}) });
+    items.push(...page.items);
+    continueToken = page.metadata?._continue;
+  } while (continueToken);
+  return items;
+}
+
+export interface CredentialListing {
+  credentials: CredentialInfo[];
+  usage: MutableUsageIndex;
+}
+
+/**
+ * One-shot snapshot for `credinject list`: credential Secrets (by label) and the Pods and workloads
+ * that reference them, in one namespace or all (`namespace` undefined). Values are dropped on arrival.
+ */
+export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined): Promise<CredentialListing> {
+  const lister = kindListers(kubeConfig);
+  const [secretItems, ...userItems] = await Promise.all([
+    listAll(lister('Secret', namespace), keys.typeLabel),
+    ...userKinds.map((info) => listAll(lister(info.kind, namespace))),
+  ]);
+  const usage = createUsageIndex();
+  userKinds.forEach(({ kind }, index) => {
+    for (const object of userItems[index] ?? []) {
+      const metadata = object.metadata ?? {};
+      usage.set({ namespace: metadata.namespace ?? '', kind, name: metadata.name ?? '', credentials: referencedCredentials(object, kind) });
+    }
+  });
+  const credentials = secretItems.map((secret) => describeCredential(secret as V1Secret));
+  return { credentials, usage };
+}
