@@ -1,13 +1,10 @@
+import { isRecord } from '../contract/json.js';
 /** The bits of `metadata` the handlers read from an untyped JSON object. */
 export interface ObjectMeta {
   name: string | undefined;
   generateName: string | undefined;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringMap(value: unknown): Record<string, string> {

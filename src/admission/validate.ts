@@ -5,6 +5,7 @@ import { checkReferences } from '../engine/checkReferences.js';
 import type { Decision } from '../contract/decision.js';
 import { defaultInjectionOptions, type InjectionOptions } from '../engine/options.js';
 import { keys } from '../contract/keys.js';
+import { shortWarning } from '../contract/warnings.js';
 import { deletionCheck, type DeletionRequest } from './deletionCheck.js';
 import { isPod, isSecret, isWorkload } from '../contract/workloadKinds.js';
 import { objectMeta } from './objectMeta.js';
@@ -92,8 +93,6 @@ function introducesProblems(problems: CredentialProblem[], oldObject: unknown): 
   return problems.some((p) => !before.some((b) => b.rule === p.rule && b.key === p.key));
 }
 
-// The API server may cut warnings over 256 characters.
-const shortWarning = (text: string): string => (text.length <= 250 ? text : `${text.slice(0, 249)}…`);
 
 function protectedSecret(
   request: AdmissionRequest,

@@ -1,10 +1,9 @@
+import { isRecord } from '../contract/json.js';
 import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
 import { renderFormats } from '../contract/agentPlanNames.js';
 
 export type PlanResult = { ok: true; plan: AgentPlan } | { ok: false; message: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 function outputAt(value: unknown, at: string): AgentOutput | string {

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateServingMaterial, type ServingMaterial } from '../server/tls/certificates.js';
+import { isDnsSubdomain } from '../contract/names.js';
 
 const usage = `usage: credinject certs --hosts H1,H2,... [--out-dir DIR]
 
@@ -11,14 +12,14 @@ SHA-256. Prints them as PEM, or writes ca.crt, tls.crt and tls.key into DIR.
 For production use cert-manager or serve --self-signed.
 `;
 
-// DNS-1123 subdomain, optionally with a leading wildcard label.
-const dnsName = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS-1123 subdomain, optionally with a leading wildcard label. */
+const isDnsName = (host: string): boolean => isDnsSubdomain(host.startsWith('*.') ? host.slice(2) : host);
 
 /** The host list, or why it is not one. */
 export function parseHosts(text: string): { hosts: string[] } | { error: string } {
   const hosts = text.split(',').map((h) => h.trim()).filter(Boolean);
   if (hosts.length === 0) return { error: '--hosts needs at least one host' };
-  const bad = hosts.filter((h) => isIP(h) === 0 && (!dnsName.test(h) || h.length > 253));
+  const bad = hosts.filter((h) => isIP(h) === 0 && !isDnsName(h));
   return bad.length > 0 ? { error: `not a DNS name or IP address: ${bad.join(', ')}` } : { hosts: [...new Set(hosts)] };
 }
 

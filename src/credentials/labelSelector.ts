@@ -4,6 +4,7 @@
  * `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k` (exists) and `!k` (does not exist). The numeric
  * `gt`/`lt` forms and set-based selectors without a key are refused. Pure: no Kubernetes calls.
  */
+import { isDnsSubdomain } from '../contract/names.js';
 
 export type SelectorOperator = 'Equals' | 'NotEquals' | 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
@@ -58,8 +59,6 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const dnsLabel = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dnsSubdomain = new RegExp(`^${dnsLabel}(\\.${dnsLabel})*$`);
 const nameRule = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** A label key: `[prefix/]name`, prefix a DNS subdomain (≤ 253), name ≤ 63 (like Kubernetes). */
@@ -67,7 +66,7 @@ function keyProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash === -1 ? undefined : key.slice(0, slash);
   const name = slash === -1 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > 253 || !dnsSubdomain.test(prefix))) {
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) {
     return `"${key}" is not a label key: its prefix must be a DNS subdomain`;
   }
   if (name.length > 63 || !nameRule.test(name)) {

@@ -1,13 +1,8 @@
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import type { Contribution } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
+import { shortWarning } from '../contract/warnings.js';
 import type { Finding } from '../contract/decision.js';
-
-const maxWarning = 120;
-
-function shortWarning(text: string): string {
-  return text.length <= maxWarning ? text : `${text.slice(0, maxWarning - 1)}…`;
-}
 
 /**
  * Add the credentials' env vars to one container. A variable the container already sets wins (with a

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isDnsLabel } from '../contract/names.js';
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const maxLabel = 63;
 /** Suffixes of the volumes a credential may have besides its Secret volume. */
 const suffixes = ['rendered'] as const;
@@ -15,7 +15,7 @@ const suffixes = ['rendered'] as const;
 export function credentialVolumeName(credential: string, suffix?: (typeof suffixes)[number]): string {
   const plain = ['credinject', credential, suffix].filter(Boolean).join('-');
   const lookalike = suffix === undefined && suffixes.some((known) => credential.endsWith(`-${known}`));
-  if (plain.length <= maxLabel && dnsLabel.test(plain) && !lookalike) return plain;
+  if (isDnsLabel(plain) && !lookalike) return plain;
   // `a.b` + `rendered` and `a.b-rendered` share a `plain`: hash the suffix after a `/`, which no Secret name holds.
   const hash = createHash('sha256').update(suffix === undefined ? plain : `credinject-${credential}/${suffix}`).digest('hex').slice(0, 10);
   const tail = suffix ? `-${suffix}-${hash}` : `-${hash}`;

@@ -1,5 +1,6 @@
 import { RenderFormat, renderFormats } from '../contract/agentPlan.js';
 import { keys } from '../contract/keys.js';
+import { isDnsSubdomain } from '../contract/names.js';
 
 /** What an object's credinject annotations ask for, parsed once into a typed value. */
 export interface InjectionRequest {
@@ -12,7 +13,6 @@ export interface InjectionRequest {
   envPrefixes: Map<string, string>;
 }
 
-const secretName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const envPrefixPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function splitList(value: string): string[] {
@@ -53,7 +53,7 @@ export function parseInjectionRequest(
     if (!credentials.includes(name)) credentials.push(name);
   }
   for (const name of credentials) {
-    if (!secretName.test(name) || name.length > 253) problems.push(`"${name}" in ${keys.inject} is not a valid Secret name`);
+    if (!isDnsSubdomain(name)) problems.push(`"${name}" in ${keys.inject} is not a valid Secret name`);
   }
   const mountPaths = new Map<string, string>();
   const envPrefixes = new Map<string, string>();

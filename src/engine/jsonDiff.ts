@@ -1,12 +1,9 @@
+import { isRecord } from '../contract/json.js';
 import type { Operation } from 'fast-json-patch';
 
 /** RFC 6901: `~` → `~0`, `/` → `~1` (annotation keys like `credinject.dev/status`). */
 export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 function diffInto(before: unknown, after: unknown, path: string, ops: Operation[]): void {
@@ -19,7 +16,7 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
     for (let i = common; i < after.length; i += 1) ops.push({ op: 'add', path: `${path}/${i}`, value: after[i] });
     return;
   }
-  if (isObject(before) && isObject(after) && !Array.isArray(before) && !Array.isArray(after)) {
+  if (isRecord(before) && isRecord(after)) {
     for (const key of Object.keys(before)) {
       if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
     }

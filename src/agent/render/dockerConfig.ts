@@ -1,8 +1,7 @@
+import { isRecord } from '../../contract/json.js';
 import { parseJsonQuietly } from '../../credentials/formatChecks.js';
 import { type RenderResult, type SecretFiles, renderFailed, rendered, textOf } from './renderer.js';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Render a `docker-registry` credential's `.dockerconfigjson` as a docker `config.json`. Only `auths`
