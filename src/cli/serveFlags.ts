@@ -1,0 +1,97 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/**
+ * One row per `credinject serve` flag: the usage text, the parser option and the config field it
+ * sets all come from here, so a flag cannot be documented, parsed and named differently. Adding a
+ * flag is adding a row (docs/reference.md lists them too).
+ */
+export interface ServeFlag {
+  name: string;
+  type: 'string' | 'boolean';
+  /** Placeholder in the usage line, e.g. `N`. */
+  arg?: string;
+  /** Usage text; `\n` continues on the next line, aligned. */
+  help: string;
+  /** The config field (dotted path) the flag sets, named in errors about that field. */
+  path?: string;
+  /** How the flag's text becomes the field's value (default: as is). */
+  parse?: (text: string) => unknown;
+  /** Set by hand in configFromFlags (TLS modes, env fallbacks): the table only names it. */
+  manual?: true;
+  /** Shown indented under the flag before it, as its sub-option. */
+  sub?: true;
+}
+
+/** A flag in seconds as milliseconds; not a number stays NaN for zod to name the flag. */
+export const seconds = (text: string): number => Math.round(Number(text) * 1000);
+const integer = (text: string): number => Number(text);
+
+export const serveFlags: readonly ServeFlag[] = [
+  { name: 'port', type: 'string', arg: 'N', help: 'webhook HTTPS port (8443)', path: 'port' },
+  { name: 'address', type: 'string', arg: 'A', help: 'webhook bind address (0.0.0.0)', path: 'address' },
+  { name: 'metrics-port', type: 'string', arg: 'N', help: '/healthz, /readyz, /metrics port, plain HTTP (9090)', path: 'metricsPort' },
+  { name: 'metrics-address', type: 'string', arg: 'A', help: 'ops bind address (0.0.0.0)', path: 'metricsAddress' },
+  { name: 'log-level', type: 'string', arg: 'L', help: 'fatal|error|warn|info|debug|trace|silent (info)', path: 'logLevel' },
+  { name: 'agent-image', type: 'string', arg: 'IMG', help: 'image of the injected agent', path: 'injection.agentImage' },
+  { name: 'agent-image-pull-policy', type: 'string', arg: 'P', help: 'Always|IfNotPresent|Never', path: 'injection.agentImagePullPolicy' },
+  { name: 'agent-cpu-request', type: 'string', arg: 'Q', help: "the agent's CPU request (10m)", path: 'injection.agentResources.requests.cpu' },
+  { name: 'agent-memory-request', type: 'string', arg: 'Q', help: "the agent's memory request (32Mi)", path: 'injection.agentResources.requests.memory' },
+  { name: 'agent-memory-limit', type: 'string', arg: 'Q', help: "the agent's memory limit (64Mi)", path: 'injection.agentResources.limits.memory' },
+  { name: 'agent-run-as-user', type: 'string', arg: 'UID', help: "the agent's UID when the pod sets none (65532; never root)", path: 'injection.agentRunAsUser', parse: integer },
+  { name: 'sidecar-mode', type: 'string', arg: 'M', help: 'native|legacy (native)', path: 'injection.sidecarMode' },
+  { name: 'tls-cert', type: 'string', arg: 'F', help: 'serve this certificate file, reloaded when it changes', path: 'tls.certFile', manual: true },
+  { name: 'tls-key', type: 'string', arg: 'F', help: 'and this key file', path: 'tls.keyFile', manual: true },
+  { name: 'self-signed', type: 'boolean', help: 'make a CA and serving cert, shared through a Secret:', manual: true },
+  { name: 'tls-secret-name', type: 'string', arg: 'N', help: 'the Secret that holds them', path: 'tls.secretName', manual: true, sub: true },
+  { name: 'service-name', type: 'string', arg: 'S', help: 'the Service the certificate is for', path: 'tls.serviceName', manual: true, sub: true },
+  { name: 'mutating-webhook-config', type: 'string', arg: 'N', help: 'patch its caBundle', manual: true, sub: true },
+  { name: 'validating-webhook-config', type: 'string', arg: 'N', help: 'patch its caBundle', manual: true, sub: true },
+  { name: 'namespace', type: 'string', arg: 'NS', help: "the injector's namespace (default $POD_NAMESPACE)", path: 'namespace', manual: true },
+  { name: 'kubeconfig', type: 'string', arg: 'F', help: 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)', path: 'kubeconfig' },
+  { name: 'credentials-file', type: 'string', arg: 'F', help: 'static mode: serve the Secrets in F, no cluster', path: 'credentialsFile' },
+  { name: 'shutdown-delay', type: 'string', arg: 'S', help: 'seconds to keep serving after SIGTERM, not ready (5)', path: 'shutdownDelayMs', parse: seconds },
+  {
+    name: 'mirror-cluster-credentials',
+    type: 'boolean',
+    help: 'copy credentials labelled credinject.dev/scope=cluster in --namespace\ninto the namespaces they select (one Lease-elected replica writes;\nneeds RBAC to write Secrets in every namespace)',
+    path: 'mirror.enabled',
+  },
+  { name: 'mirror-resync', type: 'string', arg: 'S', help: 'seconds between full mirror reconciles (60)', path: 'mirror.resyncMs', parse: seconds, sub: true },
+];
+
+/** The options `node:util` parseArgs takes, from the table. */
+export function parseArgsOptions(): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const flag of serveFlags) options[flag.name] = { type: flag.type };
+  return options;
+}
+
+/** The usage text, from the table. */
+export function serveUsage(): string {
+  const width = 34;
+  const lines = serveFlags.map((flag) => {
+    const left = `${flag.sub ? '    ' : '  '}--${flag.name}${flag.arg ? ` ${flag.arg}` : ''}`;
+    const [first, ...rest] = flag.help.split('\n');
+    const pad = (text: string) => (text.length < width ? text.padEnd(width) : `${text}  `);
+    return [pad(left) + first, ...rest.map((line) => ' '.repeat(width) + line)].join('\n');
+  });
+  return `usage: credinject serve [flags]\n\n${lines.join('\n')}\n`;
+}
+
+/** Config field → the flag a user typed, for error messages. */
+export function flagNames(): Record<string, string> {
+  const names: Record<string, string> = { tls: 'TLS', namespace: '--namespace (or POD_NAMESPACE)' };
+  for (const flag of serveFlags) if (flag.path && !(flag.path in names)) names[flag.path] = `--${flag.name}`;
+  return names;
+}
+
+/** Sets `value` at a dotted path of a plain object, creating the objects on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const steps = path.split('.');
+  let node = target;
+  for (const step of steps.slice(0, -1)) {
+    const next = node[step];
+    node = (node[step] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+  }
+  node[steps.at(-1)!] = value;
+}
