@@ -31,7 +31,7 @@ export interface InjectionContext {
   envPrefix: string;
 }
 
-/** One credential type of DESIGN §1: its data contract and its default injection. */
+/** One credential type (docs/reference.md, "Credential types"): its data contract and its default injection. */
 export interface CredentialType {
   name: string;
   /** Shape of the decoded values (UTF-8 text): required, optional and, for closed types, no other keys. */

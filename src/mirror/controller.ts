@@ -13,7 +13,7 @@ import { mirrorInputs } from './resources.js';
 import { mirrorWriter, type WriteOutcome } from './writer.js';
 import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
 
-/** The Lease that elects the one replica writing mirrors (DESIGN §6). */
+/** The Lease that elects the one replica writing mirrors (docs/reference.md, "Objects credinject creates"). */
 export const mirrorLeaseName = 'credinject-mirror';
 
 export interface MirrorControllerOptions {

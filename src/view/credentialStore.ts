@@ -11,7 +11,7 @@ export interface CredentialStore extends CredentialLookup {
 
 /**
  * Lookups resolve in the object's own namespace only: a Pod can only mount Secrets of its namespace,
- * and cluster-scoped credentials reach other namespaces as mirrored copies there (DESIGN §1).
+ * and cluster-scoped credentials reach other namespaces as mirrored copies there (README, "Cluster-wide credentials").
  */
 export function createCredentialStore(): CredentialStore {
   const byNamespace = new Map<string, Map<string, CredentialInfo>>();

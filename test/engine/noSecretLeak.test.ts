@@ -12,7 +12,7 @@ import { planAdmission } from '../../src/engine/planAdmission.js';
 import { forbiddenStrings, invalidMarkedCases, type MarkedCase, marker, validMarkedCases } from '../fixtures/engine/markedSecrets.js';
 
 /**
- * DESIGN §1: Secret values are never logged, echoed in a denial, or kept longer than a request
+ * The product rule (docs/architecture.md, "From Secret to cache"): Secret values are never logged, echoed in a denial, or kept longer than a request
  * needs. Every value of these Secrets carries a marker; nothing the credential and engine layers
  * return about them — problems, denials, warnings, cached descriptions, patches — may contain it.
  */
