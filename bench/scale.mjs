@@ -14,7 +14,9 @@
 // 2. A real `credinject serve` in cluster mode listing the same cluster from the stand-in over HTTP
 //    (client-node's deserialisation included): time to readiness, RSS then and its peak (/proc;
 //    no GC can be forced there). Skip with --no-serve.
-// Usage: node bench/scale.mjs [--secrets N] [--users N] [--no-serve]. The last line is the summary.
+// A third of the users are wired by hand (secretKeyRef, envFrom, Secret volumes, imagePullSecrets)
+// instead of annotated; --hand-wired 0 measures an annotation-only cluster as before.
+// Usage: node bench/scale.mjs [--secrets N] [--users N] [--hand-wired SHARE] [--no-serve]. The last line is the summary.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +30,12 @@ if (typeof global.gc !== 'function') {
 }
 
 const { values: cli } = parseArgs({
-  options: { secrets: { type: 'string', default: '10000' }, users: { type: 'string', default: '50000' }, 'no-serve': { type: 'boolean', default: false } },
+  options: {
+    secrets: { type: 'string', default: '10000' },
+    users: { type: 'string', default: '50000' },
+    'hand-wired': { type: 'string', default: String(1 / 3) },
+    'no-serve': { type: 'boolean', default: false },
+  },
 });
 const checks = 10_000;
 const sharedChecks = 1000; // milliseconds each while usersOf sorts every user of the credential
@@ -45,7 +52,7 @@ const { validate } = await import('../dist/admission/validate.js');
 const { clusterShape, countOf, credentialName, namespaceName, namespaces, objectAt, prng } = await import('./syntheticCluster.mjs');
 const { prepareFiles, startCredinject } = await import('./servers.mjs');
 const { fmt, machineDescription, quantile, until } = await import('./benchUtil.mjs');
-const shape = clusterShape(Number(cli.secrets), Number(cli.users));
+const shape = clusterShape(Number(cli.secrets), Number(cli.users), Number(cli['hand-wired']));
 const { secretsPerNamespace, perNamespace } = shape;
 
 // ---- measurement ---------------------------------------------------------------------------
@@ -127,7 +134,7 @@ function pager(resource) {
 /** The stand-in API server (fakeApiServer.mjs) in a child process; resolves to its port and the child. */
 async function startApiServer() {
   const script = fileURLToPath(new URL('./fakeApiServer.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, cli.secrets, cli.users], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, cli.secrets, cli.users, cli['hand-wired']], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   const { port } = await until('the stand-in API server', () => {
@@ -224,7 +231,7 @@ try {
   const serve = cli['no-serve'] ? undefined : await measureServe();
   const objects = secretCount + userCount;
   console.log(`filled ${secretCount} credential Secrets and ${userCount} users (${Object.entries(perNamespace).map(([r, c]) => `${c * namespaces} ${r}`).join(', ')}) in ${fmt(fillSeconds, 1)} s through ${informers.length} informers`);
-  console.log(`  every user references the shared credential of its namespace plus 1-3 others: ${sizes.credentials} credentials in use`);
+  console.log(`  every user references the shared credential of its namespace plus 1-3 others, ${fmt(shape.handWired * 100, 0)}% of them by hand: ${sizes.credentials} Secrets in use`);
   console.log(`memory after gc, MB   baseline   just filled   settled   settled - baseline`);
   console.log(`  rss                ${fmt(baseline.rss, 1).padStart(8)} ${fmt(filled.rss, 1).padStart(13)} ${fmt(settled.rss, 1).padStart(9)} ${fmt(delta.rss, 1).padStart(12)}   (peak during the fill ${fmt(peakRss, 0)} MB)`);
   console.log(`  heap total         ${fmt(baseline.heapTotal, 1).padStart(8)} ${fmt(filled.heapTotal, 1).padStart(13)} ${fmt(settled.heapTotal, 1).padStart(9)} ${fmt(settled.heapTotal - baseline.heapTotal, 1).padStart(12)}`);
@@ -241,7 +248,7 @@ try {
   console.log(`  floor Map.get 50k   p50 ${fmt(floor.p50)} µs  p99 ${fmt(floor.p99)} µs   ratio p50 ${fmt(any.p50 / floor.p50, 1)} x floor, shared ${fmt(hot.p50 / floor.p50, 0)} x floor`);
   const k = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
   console.log(
-    `index ${k(secretCount)}/${k(userCount)}: ${fmt(settled.rss, 0)} MB RSS (+${fmt(delta.rss, 0)} MB over the idle server's modules, heap +${fmt(delta.heap, 0)} MB, peak ${fmt(peakRss, 0)} MB), ` +
+    `index ${k(secretCount)}/${k(userCount)} (${fmt(shape.handWired * 100, 0)}% hand-wired): ${fmt(settled.rss, 0)} MB RSS (+${fmt(delta.rss, 0)} MB over the idle server's modules, heap +${fmt(delta.heap, 0)} MB, peak ${fmt(peakRss, 0)} MB), ` +
       `delete-check ${fmt(any.p50 / 1000, 4)} ms p50 / ${fmt(any.p99 / 1000, 4)} ms p99 = ${fmt(any.p50 / floor.p50, 1)} x floor, ` +
       `shared credential ${fmt(hot.p99 / 1000, 3)} ms p99${serve ? `; serve ${fmt(serve.rss, 0)} MB RSS, peak ${fmt(serve.peak, 0)} MB` : ''}`,
   );

@@ -2,18 +2,21 @@
 // 100 namespaces, each with credential Secrets of five types and Pods and workloads that
 // reference them. Every user references the namespace's shared credential ("registry") plus one to
 // three others, the worst case for the usage index (in a real cluster most pods reference none).
+// A share of the users (`handWired`, a third by default) is wired by hand instead of through the
+// annotation: imagePullSecrets, secretKeyRef, envFrom and a Secret volume, plus a TLS Secret that is
+// not a credential (the index keeps those too: a Secret can be labelled after its users arrive).
 import { pod } from './admissionReview.mjs';
 
 export const namespaces = 100;
 
 /** Counts per namespace for `secrets` credential Secrets and `users` Pods and workloads in all. */
-export function clusterShape(secrets, users) {
+export function clusterShape(secrets, users, handWired = 1 / 3) {
   const secretsPerNamespace = Math.max(2, Math.round(secrets / namespaces));
   const usersPerNamespace = Math.max(1, Math.round(users / namespaces));
   // 300 Pods, 80 ReplicaSets, 60 Deployments, 20 StatefulSets, 20 Jobs, 10 DaemonSets, 10 CronJobs per 500.
   const mix = { pods: 0.6, replicasets: 0.16, deployments: 0.12, statefulsets: 0.04, jobs: 0.04, daemonsets: 0.02, cronjobs: 0.02 };
   const perNamespace = Object.fromEntries(Object.entries(mix).map(([name, share]) => [name, Math.max(1, Math.round(usersPerNamespace * share))]));
-  return { secretsPerNamespace, usersPerNamespace, perNamespace };
+  return { secretsPerNamespace, usersPerNamespace, perNamespace, handWired };
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -85,7 +88,26 @@ function referencesOf(shape, random) {
   const names = new Set(['registry']);
   const wanted = 1 + Math.min(1 + Math.floor(random() * 3), shape.secretsPerNamespace - 1);
   while (names.size < wanted) names.add(credentialName(1 + Math.floor(random() * (shape.secretsPerNamespace - 1))));
-  return [...names].join(', ');
+  return [...names];
+}
+
+/** Whether object `index` of a resource is wired by hand: evenly spread, `handWired` of them. */
+function isHandWired(shape, index) {
+  return Math.floor((index + 1) * shape.handWired) !== Math.floor(index * shape.handWired);
+}
+
+/** The same credentials referenced the way a hand-written manifest does, plus a TLS Secret. */
+function wireByHand(template, names, index) {
+  const [registry, ...others] = names;
+  const spec = template.spec;
+  spec.imagePullSecrets = [{ name: registry }];
+  const train = spec.containers.find((c) => c.name === 'train');
+  others.forEach((name, i) => {
+    if (i === 0) train.envFrom = [{ secretRef: { name } }];
+    else if (i === 1) train.env.push({ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name, key: 'token' } } });
+    else spec.volumes.push({ name: `cred-${i}`, secret: { secretName: name, defaultMode: 0o400 } });
+  });
+  spec.volumes.push({ name: 'tls', secret: { secretName: `web-tls-${index % 10}` } });
 }
 
 function userAt(shape, resource, index) {
@@ -95,8 +117,14 @@ function userAt(shape, resource, index) {
   const [apiVersion, kind] = kinds[resource];
   const template = pod();
   const name = `${resource.slice(0, -1)}-${index % count}`;
-  template.metadata.annotations['credinject.dev/inject'] = referencesOf(shape, random);
+  const names = referencesOf(shape, random);
   delete template.metadata.annotations['credinject.dev/containers'];
+  if (isHandWired(shape, index)) {
+    delete template.metadata.annotations['credinject.dev/inject'];
+    wireByHand(template, names, index);
+  } else {
+    template.metadata.annotations['credinject.dev/inject'] = names.join(', ');
+  }
   if (kind === 'Pod') return { ...template, metadata: meta(`${name}-x7k2p`, namespaceName(n), index, template.metadata) };
   const podTemplate = { metadata: { labels: template.metadata.labels, annotations: template.metadata.annotations }, spec: template.spec };
   const metadata = meta(name, namespaceName(n), index, { labels: { app: name }, generation: 3 });

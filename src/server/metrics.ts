@@ -74,7 +74,7 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
   });
   new Gauge({
     name: 'credinject_index_size',
-    help: 'Entries in the in-memory views: credentials, objects using credentials, credentials in use.',
+    help: 'Entries in the in-memory views: credentials, objects referencing Secrets (annotation or by hand), Secrets referenced.',
     labelNames: ['index'] as const,
     registers,
     collect() {

@@ -3,7 +3,7 @@ import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
 import { keys } from '../contract/keys.js';
 import { userKinds } from '../contract/workloadKinds.js';
-import { referencedCredentials } from '../engine/referencedCredentials.js';
+import { objectUsage } from '../engine/objectUsage.js';
 import { kindListers, type Lister } from '../kube/kindListers.js';
 import { createUsageIndex, type MutableUsageIndex } from './usageIndex.js';
 
@@ -37,7 +37,7 @@ export async function listCredentials(kubeConfig: KubeConfig, namespace: string 
   userKinds.forEach(({ kind }, index) => {
     for (const object of userItems[index] ?? []) {
       const metadata = object.metadata ?? {};
-      usage.set({ namespace: metadata.namespace ?? '', kind, name: metadata.name ?? '', credentials: referencedCredentials(object, kind) });
+      usage.set({ namespace: metadata.namespace ?? '', kind, name: metadata.name ?? '', ...objectUsage(object, kind) });
     }
   });
   const credentials = secretItems.map((secret) => describeCredential(secret as V1Secret));

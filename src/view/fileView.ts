@@ -1,7 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { userKindOfObject } from '../contract/workloadKinds.js';
 import { isCredentialSecret, staticCredentials } from '../credentials/staticCredentials.js';
-import { referencedCredentials } from '../engine/referencedCredentials.js';
+import { objectUsage } from '../engine/objectUsage.js';
 import { parseManifests, readSource } from '../manifests/manifests.js';
 import { createCredentialStore } from './credentialStore.js';
 import { createUsageIndex } from './usageIndex.js';
@@ -28,7 +28,7 @@ export function fileView(objects: readonly unknown[], defaultNamespace: string =
       namespace: metadata?.namespace ?? defaultNamespace,
       kind: info.kind,
       name: metadata?.name ?? '',
-      credentials: referencedCredentials(object, info.kind),
+      ...objectUsage(object, info.kind),
     });
   }
   return { credentials, usage, syncState: () => ({}), stop: async () => {} };

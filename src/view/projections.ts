@@ -1,7 +1,7 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
-import { referencedCredentials } from '../engine/referencedCredentials.js';
+import { objectUsage } from '../engine/objectUsage.js';
 import type { UserKind } from '../contract/workloadKinds.js';
 
 /**
@@ -22,8 +22,10 @@ export interface CredentialEntry extends KubernetesObject {
 
 export interface UsageEntry extends KubernetesObject {
   metadata: Identity;
-  /** Credential names referenced on the object or its pod template; often empty. */
+  /** Credential names the annotations of the object or its pod template ask for; often empty. */
   credentials: string[];
+  /** Secret names its pod spec references by hand, beyond those; often empty. */
+  direct: string[];
 }
 
 function identity(object: KubernetesObject): Identity {
@@ -39,8 +41,8 @@ export function credentialEntry(secret: V1Secret): CredentialEntry {
 
 /**
  * `kind` is passed in because list items come without one, and the pod template (where workloads
- * usually carry the annotation) is found by kind.
+ * usually carry the annotation and always their spec) is found by kind.
  */
 export function usageEntry(object: KubernetesObject, kind: UserKind): UsageEntry {
-  return { metadata: identity(object), credentials: referencedCredentials(object, kind) };
+  return { metadata: identity(object), ...objectUsage(object, kind) };
 }

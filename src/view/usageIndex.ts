@@ -6,15 +6,28 @@ export interface UsageRecord {
   namespace: string;
   kind: string;
   name: string;
-  /** Credential names the object references; empty means "uses none" and removes it. */
+  /** Credential names the object asks for through annotations. */
   credentials: string[];
+  /**
+   * Secret names its pod spec references by hand (not named by the annotations); such a user is
+   * named `Kind/name (direct reference)`. With `credentials` empty too, the object is forgotten.
+   */
+  direct?: string[];
+}
+
+/** How a user that references a credential by hand is named in a denial. */
+export function directUser(kind: string, name: string): string {
+  return `${kind}/${name} (direct reference)`;
 }
 
 export interface MutableUsageIndex extends UsageIndex {
   /** Records what an object references now, replacing what it referenced before. */
   set(record: UsageRecord): void;
   remove(namespace: string, kind: string, name: string): void;
-  /** Objects that reference at least one credential, and distinct credentials referenced. */
+  /**
+   * Objects that reference at least one Secret (through annotations or by hand), and distinct
+   * Secrets referenced (credentials, and Secrets referenced by hand that may become credentials).
+   */
   sizes(): { users: number; credentials: number };
 }
 
@@ -41,39 +54,59 @@ function firstUsers(users: Iterable<string>, limit: number): string[] {
   return chosen;
 }
 
+interface References {
+  user: string;
+  credentials: readonly string[];
+  /** Named `directUser`; absent when the object references nothing by hand. */
+  direct?: { user: string; names: readonly string[] };
+}
+
 /** credential → users, kept in step with the objects by `set`/`remove`; namespaces never mix. */
 export function createUsageIndex(): MutableUsageIndex {
   // Forward map to know what to take back when an object changes or goes away.
-  const referencesOf = new Map<string, { user: string; credentials: string[] }>();
+  const referencesOf = new Map<string, References>();
   const usersOf = new Map<string, Set<string>>();
   const credentialKey = (namespace: string, credential: string) => `${namespace}\u0000${credential}`;
+
+  function add(namespace: string, names: readonly string[], user: string): void {
+    for (const credential of names) {
+      const key = credentialKey(namespace, credential);
+      let users = usersOf.get(key);
+      if (!users) usersOf.set(key, (users = new Set()));
+      users.add(user);
+    }
+  }
+
+  function take(namespace: string, names: readonly string[], user: string): void {
+    for (const credential of names) {
+      const key = credentialKey(namespace, credential);
+      const users = usersOf.get(key);
+      users?.delete(user);
+      if (users?.size === 0) usersOf.delete(key);
+    }
+  }
 
   function remove(namespace: string, kind: string, name: string): void {
     const objectKey = credentialKey(namespace, `${kind}/${name}`);
     const previous = referencesOf.get(objectKey);
     if (!previous) return;
     referencesOf.delete(objectKey);
-    for (const credential of previous.credentials) {
-      const key = credentialKey(namespace, credential);
-      const users = usersOf.get(key);
-      users?.delete(previous.user);
-      if (users?.size === 0) usersOf.delete(key);
-    }
+    take(namespace, previous.credentials, previous.user);
+    if (previous.direct) take(namespace, previous.direct.names, previous.direct.user);
   }
 
   return {
     set(record) {
       remove(record.namespace, record.kind, record.name);
-      const credentials = [...new Set(record.credentials)];
-      if (credentials.length === 0) return;
-      const user = `${record.kind}/${record.name}`;
-      referencesOf.set(credentialKey(record.namespace, user), { user, credentials });
-      for (const credential of credentials) {
-        const key = credentialKey(record.namespace, credential);
-        let users = usersOf.get(key);
-        if (!users) usersOf.set(key, (users = new Set()));
-        users.add(user);
-      }
+      const credentials = unique(record.credentials);
+      // A name both asked for and referenced by hand is one use, named the plain way.
+      const direct = record.direct && record.direct.length > 0 ? unique(record.direct).filter((n) => !credentials.includes(n)) : [];
+      if (credentials.length === 0 && direct.length === 0) return;
+      const references: References = { user: `${record.kind}/${record.name}`, credentials };
+      if (direct.length > 0) references.direct = { user: directUser(record.kind, record.name), names: direct };
+      referencesOf.set(credentialKey(record.namespace, references.user), references);
+      add(record.namespace, credentials, references.user);
+      if (references.direct) add(record.namespace, direct, references.direct.user);
     },
     remove,
     usersOf(namespace, credential, limit = Infinity): CredentialUsers {
@@ -84,4 +117,9 @@ export function createUsageIndex(): MutableUsageIndex {
     },
     sizes: () => ({ users: referencesOf.size, credentials: usersOf.size }),
   };
+}
+
+/** The names once each; the array itself when it already is (the projections hand deduplicated ones). */
+function unique(names: readonly string[]): readonly string[] {
+  return new Set(names).size === names.length ? names : [...new Set(names)];
 }

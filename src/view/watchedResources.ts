@@ -15,7 +15,7 @@ function usageResource(kind: UserKind, plural: string, path: string, listPage: L
     path,
     listPage,
     project: (object) => usageEntry(object, kind),
-    upsert: (entry) => usage.set({ ...entry.metadata, kind, credentials: entry.credentials }),
+    upsert: (entry) => usage.set({ ...entry.metadata, kind, credentials: entry.credentials, direct: entry.direct }),
     remove: (entry) => usage.remove(entry.metadata.namespace, kind, entry.metadata.name),
   };
 }

@@ -29,6 +29,15 @@ describe('deletionCheck', () => {
     expect(denial?.message).toContain('credinject.dev/allow-delete="true"');
   });
 
+  it('names users that reference the Secret by hand as direct references', () => {
+    const usage = createUsageIndex();
+    usage.set({ namespace: 'ml', kind: 'Pod', name: 'web-1', credentials: [], direct: ['aws-s3'] });
+    usage.set({ namespace: 'ml', kind: 'Deployment', name: 'web', credentials: [], direct: ['aws-s3'] });
+    expect(deletionCheck(request(), usage).denial?.message).toContain(
+      'used by 2 objects in namespace "ml": Deployment/web (direct reference), Pod/web-1 (direct reference);',
+    );
+  });
+
   it('names at most five users and counts the rest', () => {
     const { denial } = deletionCheck(request(), indexWith(8));
     expect(denial?.message).toContain('used by 8 objects');

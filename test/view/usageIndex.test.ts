@@ -67,6 +67,35 @@ describe('usage index', () => {
   });
 });
 
+describe('usage index: references by hand', () => {
+  it('names a user that references a credential by hand as a direct reference', () => {
+    const index = createUsageIndex();
+    index.set({ namespace: 'ml', kind: 'Deployment', name: 'web', credentials: [], direct: ['aws'] });
+    index.set({ namespace: 'ml', kind: 'Pod', name: 'a', credentials: ['aws'] });
+    expect(index.usersOf('ml', 'aws')).toEqual({ total: 2, users: ['Deployment/web (direct reference)', 'Pod/a'] });
+  });
+
+  it('counts an object that asks for a credential and also references it by hand once, the plain way', () => {
+    const index = createUsageIndex();
+    index.set({ namespace: 'ml', kind: 'Pod', name: 'a', credentials: ['aws'], direct: ['aws', 'tls'] });
+    expect(index.usersOf('ml', 'aws')).toEqual({ total: 1, users: ['Pod/a'] });
+    expect(index.usersOf('ml', 'tls')).toEqual({ total: 1, users: ['Pod/a (direct reference)'] });
+    expect(index.sizes()).toEqual({ users: 1, credentials: 2 });
+  });
+
+  it('takes back references by hand when the object changes or goes away', () => {
+    const index = createUsageIndex();
+    index.set({ namespace: 'ml', kind: 'Job', name: 'train', credentials: [], direct: ['aws', 'hf'] });
+    index.set({ namespace: 'ml', kind: 'Job', name: 'train', credentials: ['hf'], direct: [] });
+    expect(index.usersOf('ml', 'aws').total).toBe(0);
+    expect(index.usersOf('ml', 'hf').users).toEqual(['Job/train']);
+    index.set({ namespace: 'ml', kind: 'Job', name: 'train', credentials: [], direct: ['hf'] });
+    expect(index.usersOf('ml', 'hf').users).toEqual(['Job/train (direct reference)']);
+    index.remove('ml', 'Job', 'train');
+    expect(index.sizes()).toEqual({ users: 0, credentials: 0 });
+  });
+});
+
 describe('usersOf with a limit', () => {
   const kinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'ReplicaSet', 'Pod', 'Other'];
   const user = fc.record({ kind: fc.constantFrom(...kinds), name: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/) });

@@ -18,18 +18,28 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A fake API server for `path` and the usage resource of that plural, not started yet. */
+async function usageWorld(path: string, plural: string) {
+  const api = await startFakeApiServer(path);
+  cleanups.push(() => api.close());
+  const usage = createUsageIndex();
+  const kubeConfig = api.kubeConfig();
+  const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
+  const resource = users.find((r) => r.name === plural)!;
+  const start = () => {
+    const informer = startResilientInformer(kubeConfig, resource, { logger: pino({ level: 'silent' }) });
+    cleanups.push(() => informer.stop());
+    return informer;
+  };
+  return { api, usage, resource, start };
+}
+
 describe('usage informer (pods)', () => {
   it('indexes referencing pods from list and watch, and forgets them on change or delete', async () => {
-    const api = await startFakeApiServer('/api/v1/pods');
-    cleanups.push(() => api.close());
-    const usage = createUsageIndex();
-    const kubeConfig = api.kubeConfig();
-    const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
-    const pods = users.find((r) => r.name === 'pods')!;
+    const { api, usage, start } = await usageWorld('/api/v1/pods', 'pods');
     api.put(pod('listed', 'aws-s3'));
     api.put(pod('plain'));
-    const informer = startResilientInformer(kubeConfig, pods, { logger: pino({ level: 'silent' }) });
-    cleanups.push(() => informer.stop());
+    const informer = start();
 
     await eventually(() => informer.synced() && api.watchCount() === 1, 'the watch');
     expect(usage.usersOf('ml', 'aws-s3').users).toEqual(['Pod/listed']);
@@ -46,17 +56,22 @@ describe('usage informer (pods)', () => {
 
 describe('usage informer (workloads)', () => {
   it('finds the annotation in the pod template of listed workloads, which come without kind', async () => {
-    const api = await startFakeApiServer('/apis/apps/v1/deployments');
-    cleanups.push(() => api.close());
-    const usage = createUsageIndex();
-    const kubeConfig = api.kubeConfig();
-    const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
-    const deployments = users.find((r) => r.name === 'deployments')!;
+    const { api, usage, start } = await usageWorld('/apis/apps/v1/deployments', 'deployments');
     const template = { metadata: { annotations: { 'credinject.dev/inject': 'aws-s3' } }, spec: { containers: [] } };
     api.put({ metadata: { name: 'web', namespace: 'ml' }, spec: { selector: {}, template } });
-    const informer = startResilientInformer(kubeConfig, deployments, { logger: pino({ level: 'silent' }) });
-    cleanups.push(() => informer.stop());
+    const informer = start();
     await eventually(() => informer.synced(), 'sync');
     expect(usage.usersOf('ml', 'aws-s3').users).toEqual(['Deployment/web']);
+  });
+
+  it('indexes the Secrets a workload references by hand, and keeps no spec in its cache', async () => {
+    const { api, usage, resource: deployments, start } = await usageWorld('/apis/apps/v1/deployments', 'deployments');
+    const spec = { containers: [{ name: 'app', image: 'a', env: [{ name: 'T', valueFrom: { secretKeyRef: { name: 'hand-wired', key: 't' } } }] }] };
+    const object = { metadata: { name: 'web', namespace: 'ml' }, spec: { selector: {}, template: { spec } } };
+    api.put(object);
+    expect(deployments.project(object)).toEqual({ metadata: { name: 'web', namespace: 'ml' }, credentials: [], direct: ['hand-wired'] });
+    const informer = start();
+    await eventually(() => informer.synced(), 'sync');
+    expect(usage.usersOf('ml', 'hand-wired').users).toEqual(['Deployment/web (direct reference)']);
   });
 });
