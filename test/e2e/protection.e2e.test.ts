@@ -108,6 +108,42 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
     await expect(core.readNamespacedSecret({ name: 'aws-s3', namespace })).rejects.toSatisfy(isNotFound);
   });
 
+  it('refuses to delete a credential a hand-wired Deployment references, naming it as a direct reference', async () => {
+    const namespace = await createTestNamespace(suite.cp, 'handwired');
+    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    const labels = { app: 'by-hand' };
+    // No credinject annotation: the webhooks never see this Deployment, only the informers do.
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: {
+        metadata: { name: 'by-hand', labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  image: 'registry.example.com/app:1',
+                  env: [{ name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'aws-s3', key: 'access_key_id' } } }],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    await waitUntilProtected(namespace, 'aws-s3');
+
+    const err = await expectApiError(core.deleteNamespacedSecret({ name: 'aws-s3', namespace }));
+    expect(err.message).toContain('admission webhook "secrets.validate.credinject.dev" denied the request:');
+    expect(err.message).toContain('Deployment/by-hand (direct reference)');
+    expect((await core.readNamespacedSecret({ name: 'aws-s3', namespace })).metadata?.name).toBe('aws-s3');
+  });
+
   it('lets a credential in use be deleted when it is annotated allow-delete', async () => {
     const namespace = await createTestNamespace(suite.cp, 'breakglass');
     await createExampleCredentials(suite.cp.kubeConfig, namespace, ['hf-token']);
