@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Checks the chart and the manifests generated from it:
-#   1. `helm lint --strict` and `helm template` pass for every TLS mode and for url-based webhooks;
+#   1. `helm lint --strict` and `helm template` pass with the defaults and every charts/credinject/ci/
+#      mode (TLS modes, url-based webhooks, one replica, mirroring, platform options, OpenShift);
 #   2. values the schema must refuse make `helm template` fail, naming the offending key;
 #   3. the templates make no cluster lookups (`helm template` output applies as is, also with
 #      a server-side dry run);
 #   4. deploy/ is what hack/render-deploy.sh renders now (else: a diff, and how to fix it), and it
-#      builds with `kubectl kustomize` (when kubectl is installed).
+#      builds with kustomize (hack/go-tool.sh kustomize).
 # Runs every check, then exits non-zero when any failed.
 set -euo pipefail
 
@@ -21,18 +22,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "${tmp}"' EXIT
 
 # --- 1. every mode lints and renders --------------------------------------------------------
-ca_bundle=$(printf -- '-----BEGIN CERTIFICATE-----\nnot a real certificate\n-----END CERTIFICATE-----\n' | base64 -w0)
-declare -A cases=(
-  [selfSigned]=""
-  [certManager]="--set tls.mode=certManager"
-  [certManager-issuer]="--set tls.mode=certManager --set tls.certManager.issuerRef.kind=ClusterIssuer --set tls.certManager.issuerRef.name=corp-ca"
-  [existingSecret]="--set tls.mode=existingSecret --set tls.existingSecret.name=credinject-serving --set webhook.caBundle=${ca_bundle}"
-  [url]="--set webhook.url=https://127.0.0.1:8443 --set webhook.caBundle=${ca_bundle}"
-  [single-replica]="--set replicaCount=1 --set serviceMonitor.enabled=true --set agent.sidecarMode=legacy"
-  [mirroring]="--set mirroring.enabled=true --set mirroring.resyncSeconds=30"
-)
-for name in $(printf '%s\n' "${!cases[@]}" | sort); do
-  read -r -a args <<<"${cases[${name}]}"
+# The modes are the chart's ci/*-values.yaml files (chart-testing's convention), plus the defaults.
+modes=(default)
+for file in "${CHART}"/ci/*-values.yaml; do
+  name=$(basename "${file}" -values.yaml)
+  modes+=("${name}")
+done
+for name in "${modes[@]}"; do
+  args=()
+  if [[ "${name}" != default ]]; then args=(-f "${CHART}/ci/${name}-values.yaml"); fi
   if ! "${helm}" lint --strict "${CHART}" --namespace credinject-system "${args[@]}" >"${tmp}/lint.log" 2>&1; then
     fail "helm lint (${name})"; cat "${tmp}/lint.log" >&2; continue
   fi
@@ -46,7 +44,7 @@ done
 if [[ $(grep -c 'url: "https://127.0.0.1:8443/' "${tmp}/url.yaml") != 5 ]] || grep -q 'service:' "${tmp}/url.yaml"; then
   fail "webhook.url must switch all five webhooks to clientConfig.url"
 fi
-if ! grep -q 'cert-manager.io/inject-ca-from: credinject-system/credinject-serving' "${tmp}/certManager.yaml"; then
+if ! grep -q 'cert-manager.io/inject-ca-from: credinject-system/credinject-serving' "${tmp}/certmanager.yaml"; then
   fail "certManager mode must annotate the webhook configurations with inject-ca-from"
 fi
 if grep -q 'kind: PodDisruptionBudget' "${tmp}/single-replica.yaml"; then
@@ -55,7 +53,7 @@ fi
 if ! grep -q -- '- --mirror-cluster-credentials' "${tmp}/mirroring.yaml" || ! grep -q 'name: credinject-mirror$' "${tmp}/mirroring.yaml"; then
   fail "mirroring.enabled must pass --mirror-cluster-credentials and add the credinject-mirror ClusterRole"
 fi
-if grep -q -e 'mirror-cluster-credentials' -e 'name: credinject-mirror$' "${tmp}/selfSigned.yaml"; then
+if grep -q -e 'mirror-cluster-credentials' -e 'name: credinject-mirror$' "${tmp}/default.yaml"; then
   fail "mirroring must be off by default (no flag, no Secret write RBAC)"
 fi
 
@@ -103,13 +101,13 @@ else
   pass "deploy/ matches charts/credinject"
 fi
 
-# kustomize: `kubectl apply -k deploy/` needs the base to build (skipped without kubectl).
-if command -v kubectl >/dev/null 2>&1; then
-  if kubectl kustomize "${REPO_ROOT}/deploy" >"${tmp}/kustomized.yaml" 2>"${tmp}/kustomize.log"; then
-    pass "kubectl kustomize deploy/: $(grep -c '^kind:' "${tmp}/kustomized.yaml") objects"
-  else
-    fail "kubectl kustomize deploy/"; cat "${tmp}/kustomize.log" >&2
-  fi
+# kustomize: `kubectl apply -k deploy/` needs the base to build (test/deploy/kustomize.test.ts
+# checks what an overlay makes of it).
+kustomize=$("${REPO_ROOT}/hack/go-tool.sh" kustomize | tail -n 1)
+if "${kustomize}" build "${REPO_ROOT}/deploy" >"${tmp}/kustomized.yaml" 2>"${tmp}/kustomize.log"; then
+  pass "kustomize build deploy/: $(grep -c '^kind:' "${tmp}/kustomized.yaml") objects"
+else
+  fail "kustomize build deploy/"; cat "${tmp}/kustomize.log" >&2
 fi
 
 if ((failures > 0)); then

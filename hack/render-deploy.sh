@@ -25,7 +25,7 @@ trap 'rm -rf "${tmp}"' EXIT
 
 {
   printf '%s\n' "${HEADER}"
-  "${helm}" template "${RELEASE}" "${CHART}" --namespace "${NAMESPACE}"
+  "${helm}" template "${RELEASE}" "${CHART}" --namespace "${NAMESPACE}" --skip-tests
 } >"${tmp}/credinject.yaml"
 
 cat >"${tmp}/namespace.yaml" <<YAML

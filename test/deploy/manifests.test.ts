@@ -236,7 +236,8 @@ describe('server Deployment', () => {
     expect(pod?.topologySpreadConstraints).toMatchObject([
       { topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 1 },
     ]);
-    expect(find('PodDisruptionBudget', 'credinject')).toMatchObject({ spec: { minAvailable: 1 } });
+    // A replica that is not ready (crash-looping, syncing) can always be evicted: no blocked drain.
+    expect(find('PodDisruptionBudget', 'credinject')).toMatchObject({ spec: { minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
   });
 
   it('runs non-root with a read-only root filesystem and no capabilities', () => {
@@ -277,6 +278,7 @@ describe('server Deployment', () => {
       '--metrics-port', '9090',
       '--log-level', 'info',
       '--agent-image', 'ghcr.io/credinject/credinject:0.1.0',
+      '--agent-image-pull-policy', 'IfNotPresent',
       '--sidecar-mode', 'native',
       '--agent-cpu-request', '10m',
       '--agent-memory-request', '32Mi',

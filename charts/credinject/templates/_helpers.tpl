@@ -33,12 +33,19 @@ otherwise <release>-credinject; every object of the release is named from it.
 {{- printf "%s-serving" (include "credinject.fullname" .) }}
 {{- end }}
 
+{{/*
+Labels of every object: the chart's own, then commonLabels (the schema refuses commonLabels that
+would override the chart's).
+*/}}
 {{- define "credinject.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "credinject.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: credinject
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{- define "credinject.selectorLabels" -}}
@@ -46,12 +53,44 @@ app.kubernetes.io/name: {{ include "credinject.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/*
+Labels of the server pods: the selector labels, commonLabels and podLabels (podLabels win over
+commonLabels; neither may set a selector label, which the schema refuses).
+*/}}
+{{- define "credinject.podLabels" -}}
+{{- $labels := merge (include "credinject.selectorLabels" . | fromYaml) (deepCopy .Values.podLabels) .Values.commonLabels -}}
+{{- toYaml $labels }}
+{{- end }}
+
+{{/* The server's ServiceAccount: created by the chart, or an existing one (serviceAccount.name). */}}
+{{- define "credinject.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "credinject.fullname" .) }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create=false: name the existing ServiceAccount the chart's RBAC binds" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The server image: by digest when image.digest is set, else by tag (default appVersion). */}}
 {{- define "credinject.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
 
 {{- define "credinject.agentImage" -}}
 {{- .Values.agent.image | default (include "credinject.image" .) }}
+{{- end }}
+
+{{- define "credinject.agentImagePullPolicy" -}}
+{{- .Values.agent.imagePullPolicy | default .Values.image.pullPolicy }}
+{{- end }}
+
+{{/* A namespace value of a monitoring object: its own, or the release namespace. */}}
+{{- define "credinject.namespaceOr" -}}
+{{- .namespace | default .root.Release.Namespace }}
 {{- end }}
 
 {{/*
@@ -116,5 +155,21 @@ namespaceSelector:
 {{- with $annotations -}}
 annotations:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Labels of the `helm test` objects: like credinject.labels, but another app.kubernetes.io/name, so
+the server's Service and Deployment never select the test Pod.
+*/}}
+{{- define "credinject.testLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ printf "%s-test" (include "credinject.name" .) | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: helm-test
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: credinject
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
 {{- end }}
 {{- end }}
