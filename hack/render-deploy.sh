@@ -3,6 +3,8 @@
 #   deploy/namespace.yaml      the credinject-system Namespace
 #   deploy/credinject.yaml     everything else (`helm template`, release credinject)
 #   deploy/kustomization.yaml  so that `kubectl apply -k deploy/` installs both
+#   deploy/kustomizeconfig.yaml  tells kustomize that the webhooks' namespaceSelector names the
+#                              Namespace, so an overlay's `namespace:` moves that exclusion too
 # The chart is the single source: never edit deploy/ by hand; change the chart and run this.
 #
 # Usage: hack/render-deploy.sh [OUT_DIR]   (default <repo>/deploy; hack/check-deploy.sh renders
@@ -48,9 +50,27 @@ kind: Kustomization
 resources:
   - namespace.yaml
   - credinject.yaml
+configurations:
+  - kustomizeconfig.yaml
 YAML
 
-for f in namespace.yaml credinject.yaml kustomization.yaml; do
+# The webhooks exclude their own namespace by name (kubernetes.io/metadata.name NotIn [...]). An
+# overlay's `namespace:` renames the Namespace object; declaring those values as references to a
+# Namespace makes kustomize rewrite them with it (and leaves kube-system, which it does not build).
+cat >"${tmp}/kustomizeconfig.yaml" <<YAML
+${HEADER}
+nameReference:
+  - kind: Namespace
+    fieldSpecs:
+      - kind: MutatingWebhookConfiguration
+        group: admissionregistration.k8s.io
+        path: webhooks/namespaceSelector/matchExpressions/values
+      - kind: ValidatingWebhookConfiguration
+        group: admissionregistration.k8s.io
+        path: webhooks/namespaceSelector/matchExpressions/values
+YAML
+
+for f in namespace.yaml credinject.yaml kustomization.yaml kustomizeconfig.yaml; do
   mv "${tmp}/${f}" "${OUT}/${f}"
 done
-printf 'rendered %s/{namespace,credinject,kustomization}.yaml with %s\n' "${OUT}" "$("${helm}" version --short)" >&2
+printf 'rendered %s/{namespace,credinject,kustomization,kustomizeconfig}.yaml with %s\n' "${OUT}" "$("${helm}" version --short)" >&2

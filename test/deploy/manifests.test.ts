@@ -80,7 +80,11 @@ describe('deploy/', () => {
   it('is a kustomize base of the namespace and the release', () => {
     const dir = new URL('../../deploy/', import.meta.url);
     const [kustomization] = parseManifests(readFileSync(fileURLToPath(new URL('kustomization.yaml', dir)), 'utf8'));
-    expect(kustomization).toMatchObject({ kind: 'Kustomization', resources: ['namespace.yaml', 'credinject.yaml'] });
+    expect(kustomization).toMatchObject({
+      kind: 'Kustomization',
+      resources: ['namespace.yaml', 'credinject.yaml'],
+      configurations: ['kustomizeconfig.yaml'],
+    });
     const [namespace] = parseManifests(readFileSync(fileURLToPath(new URL('namespace.yaml', dir)), 'utf8'));
     expect(namespace).toMatchObject({ kind: 'Namespace', metadata: { name: NAMESPACE } });
   });
