@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRecord } from '../contract/json.js';
 
 /**
  * The `admission.k8s.io/v1` AdmissionReview as the API server sends it. Only the fields we read are
@@ -14,7 +15,7 @@ const KubeObject = z.record(z.string(), z.unknown()).nullish();
 export const Operation = z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
 export type Operation = z.infer<typeof Operation>;
 
-export const AdmissionRequest = z.object({
+const AdmissionRequestFields = z.object({
   uid: z.string().min(1),
   kind: GroupVersionKind,
   resource: GroupVersionResource,
@@ -30,6 +31,26 @@ export const AdmissionRequest = z.object({
   object: KubeObject,
   oldObject: KubeObject,
   dryRun: z.boolean().optional(),
+});
+
+/**
+ * The objects each operation must carry (ADMISSION-NOTES, "The exchange"): CREATE the new object,
+ * UPDATE both, DELETE the old one with its metadata. A review without them is malformed and gets a
+ * 400, whatever it is about: read leniently, `object: null` on CREATE would be allowed untouched and
+ * `oldObject: {}` on DELETE would lose the labels that make a Secret a protected credential.
+ */
+export const AdmissionRequest = AdmissionRequestFields.superRefine((request, ctx) => {
+  const needs = (field: 'object' | 'oldObject', why: string): void => {
+    if (!isRecord(request[field])) ctx.addIssue({ code: 'custom', path: [field], message: `must be an object ${why}` });
+  };
+  if (request.operation === 'CREATE' || request.operation === 'UPDATE') needs('object', `on ${request.operation}`);
+  if (request.operation === 'UPDATE') needs('oldObject', 'on UPDATE');
+  if (request.operation === 'DELETE') {
+    needs('oldObject', 'on DELETE (the object being deleted)');
+    if (isRecord(request.oldObject) && !isRecord(request.oldObject['metadata'])) {
+      ctx.addIssue({ code: 'custom', path: ['oldObject', 'metadata'], message: 'must be an object on DELETE' });
+    }
+  }
 });
 export type AdmissionRequest = z.infer<typeof AdmissionRequest>;
 

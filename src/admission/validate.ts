@@ -4,6 +4,7 @@ import { credentialDenial, validateCredential } from '../credentials/validateCre
 import { checkReferences } from '../engine/checkReferences.js';
 import type { Decision } from '../contract/decision.js';
 import { defaultInjectionOptions, type InjectionOptions } from '../engine/options.js';
+import { isRecord } from '../contract/json.js';
 import { keys } from '../contract/keys.js';
 import { shortWarning } from '../contract/warnings.js';
 import { deletionCheck, type DeletionRequest } from './deletionCheck.js';
@@ -46,9 +47,11 @@ export function validate(request: AdmissionRequest, store: AdmissionStore, setti
 function validateSecret(request: AdmissionRequest, namespace: string, store: AdmissionStore, settings: ValidationSettings): Decision {
   const old = request.oldObject ? objectMeta(request.oldObject) : undefined;
   if (request.operation === 'DELETE') {
-    // Without oldObject we cannot see the labels; the webhook is only called for credentials
-    // (objectSelector), so protecting by name is the safe reading.
-    if (old && old.labels[keys.typeLabel] === undefined) return allowed();
+    // parseReview refuses a DELETE without oldObject.metadata. Should one reach here anyway, its
+    // labels are unknown; the webhook is only called for credentials (objectSelector), so
+    // protecting by name is the safe reading, whether oldObject is null, {} or has no metadata.
+    const labelsKnown = isRecord(request.oldObject) && isRecord(request.oldObject['metadata']);
+    if (labelsKnown && old?.labels[keys.typeLabel] === undefined) return allowed();
     return deletionCheck(protectedSecret(request, namespace, old?.name, old?.annotations ?? {}), store.usage);
   }
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return allowed();

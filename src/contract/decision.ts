@@ -27,7 +27,7 @@ export interface Decision {
 }
 
 /** Reason categories of the engine's findings; each becomes a denial's `reason`. */
-export type FindingReason = 'CredentialNotFound' | 'InvalidCredential' | 'InvalidAnnotation' | 'Conflict' | 'UnknownContainer';
+export type FindingReason = 'CredentialNotFound' | 'InvalidCredential' | 'InvalidAnnotation' | 'InvalidObject' | 'Conflict' | 'UnknownContainer';
 
 /** One problem the engine found; all of an object's findings become one denial. */
 export interface Finding {

@@ -11,6 +11,8 @@ import { type AdmissionInput, prepareObject } from './prepareObject.js';
  */
 export function checkReferences(input: AdmissionInput, credentials: CredentialLookup, options: InjectionOptions): Denial | undefined {
   const prepared = prepareObject(input);
-  if (!prepared || prepared.unchanged) return undefined;
+  if (!prepared) return undefined;
+  if ('malformed' in prepared) return prepared.malformed;
+  if (prepared.unchanged) return undefined;
   return denialFrom(injectedCopy(prepared.template, input.namespace, credentials, options).findings);
 }

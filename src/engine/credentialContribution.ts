@@ -29,9 +29,12 @@ export interface Contribution {
   pullSecret?: string;
 }
 
-/** File modes that let the app read: with an fsGroup the group suffices, without one kubelet's files are root's. */
-export function readableMode(fsGroup: number | undefined): number {
-  return fsGroup === undefined ? 0o444 : 0o440;
+/**
+ * File modes that let the app read: with an fsGroup the group suffices, without one kubelet's files
+ * are root's. A null fsGroup (YAML's empty value) is none, as the API server reads it.
+ */
+export function readableMode(fsGroup: number | null | undefined): number {
+  return fsGroup === undefined || fsGroup === null ? 0o444 : 0o440;
 }
 
 function toEnvVar(source: EnvSource, secretName: string): V1EnvVar {

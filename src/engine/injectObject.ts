@@ -21,6 +21,7 @@ export interface ObjectInjection {
 export function injectObject(object: unknown, namespace: string, credentials: CredentialLookup, options: InjectionOptions): ObjectInjection {
   const prepared = prepareObject({ object, namespace, operation: 'CREATE' });
   if (!prepared) return { object, warnings: [] };
+  if ('malformed' in prepared) return { object, warnings: [], denial: prepared.malformed };
   const result = injectedCopy(prepared.template, namespace, credentials, options);
   const denial = denialFrom(result.findings);
   if (denial) return { object, warnings: [], denial };

@@ -7,7 +7,7 @@ import { injectContainerEnv } from './containerEnv.js';
 import { injectContainerMounts } from './containerMounts.js';
 import { type Contribution, credentialContribution } from './credentialContribution.js';
 import type { Denial, InjectedCredential } from '../contract/decision.js';
-import { parseInjectionRequest } from './injectionRequest.js';
+import { parseInjectionRequest, requestsInjection } from './injectionRequest.js';
 import type { InjectionOptions } from './options.js';
 import { injectPodVolumes } from './podVolumes.js';
 import type { Finding } from '../contract/decision.js';
@@ -73,7 +73,8 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
 
 /**
  * Inject into a copy-on-write copy of the template and return it with the outcome; the template
- * itself is never touched. The copy is only meaningful when there are no findings.
+ * itself is never touched. The copy is only meaningful when there are no findings; a template that
+ * asks for nothing comes back as it is.
  */
 export function injectedCopy(
   template: PodTemplate,
@@ -81,6 +82,8 @@ export function injectedCopy(
   lookup: CredentialLookup,
   options: InjectionOptions,
 ): TemplateInjection & { template: PodTemplate } {
+  // Asking for nothing, the template is left as it is: not even copied (its spec is not ours to read).
+  if (!requestsInjection(template.metadata?.annotations)) return { warnings: [], findings: [], injected: [], template };
   const copy = copyForInjection(template);
   return { ...injectPodTemplate(copy, namespace, lookup, options), template: copy };
 }

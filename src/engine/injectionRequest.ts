@@ -1,4 +1,5 @@
 import { RenderFormat, renderFormats } from '../contract/agentPlan.js';
+import { isRecord } from '../contract/json.js';
 import { keys } from '../contract/keys.js';
 import { isDnsSubdomain } from '../contract/names.js';
 
@@ -27,8 +28,8 @@ export function requestedCredentialNames(annotations: Readonly<Record<string, st
 }
 
 /** True when the annotations ask credinject for anything at all. */
-export function requestsInjection(annotations: Readonly<Record<string, string>> | undefined): boolean {
-  return annotations !== undefined && (keys.inject in annotations || keys.render in annotations);
+export function requestsInjection(annotations: Readonly<Record<string, string>> | null | undefined): boolean {
+  return isRecord(annotations) && (keys.inject in annotations || keys.render in annotations);
 }
 
 /**

@@ -34,6 +34,9 @@ function planWorkload(workload: PreparedObject, namespace: string, credentials: 
 export function planAdmission(input: AdmissionInput, credentials: CredentialLookup, options: InjectionOptions): Decision {
   const prepared = prepareObject(input);
   if (!prepared) return nothing();
-  if (prepared.info.kind === 'Pod') return input.operation === 'CREATE' ? planPod(prepared, input.namespace, credentials, options) : nothing();
+  // A Pod's spec cannot change after CREATE: nothing to inject, nothing to judge.
+  if (prepared.info.kind === 'Pod' && input.operation !== 'CREATE') return nothing();
+  if ('malformed' in prepared) return { patch: [], warnings: [], denial: prepared.malformed };
+  if (prepared.info.kind === 'Pod') return planPod(prepared, input.namespace, credentials, options);
   return planWorkload(prepared, input.namespace, credentials, options);
 }

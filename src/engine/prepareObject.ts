@@ -1,8 +1,10 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
+import type { Denial } from '../contract/decision.js';
 import { isRecord } from '../contract/json.js';
 import { type KindInfo, userKindOf, userKindOfObject } from '../contract/workloadKinds.js';
 import type { PodTemplate } from './injectPodTemplate.js';
+import { objectShapeProblems } from './podShape.js';
 import { copyWorkloadAnnotations, dropRemovedWorkloadAnnotations, effectiveRequest } from './workloadAnnotations.js';
 
 /** One object under admission, as the webhooks or the CLI see it. */
@@ -69,14 +71,26 @@ function isUnchanged(input: AdmissionInput, original: KubeObject, info: KindInfo
   return input.oldObject !== undefined && isDeepStrictEqual(effectiveRequest(original, info.kind), effectiveRequest(input.oldObject, info.kind));
 }
 
+/** An object of our kinds whose fields do not have the shape the engine reads: denied, naming them. */
+export interface MalformedObject {
+  info: KindInfo;
+  malformed: Denial;
+}
+
+/** How many shape problems a denial names; one round trip shows enough to fix the file. */
+const namedProblems = 5;
+
 /**
  * The one preparation step of every engine entry (webhook mutation, webhook validation, CLI): find
- * the kind and the pod template once, and apply workload-level annotations to a copy. Undefined for
- * objects that are not ours (other kinds, a CRD named `Deployment`, a workload without a template).
+ * the kind and the pod template once, check the shape of what the engine reads, and apply
+ * workload-level annotations to a copy. Undefined for objects that are not ours (other kinds, a CRD
+ * named `Deployment`, a workload without a template).
  */
-export function prepareObject(input: AdmissionInput): PreparedObject | undefined {
+export function prepareObject(input: AdmissionInput): PreparedObject | MalformedObject | undefined {
   const info = input.kind ? userKindOf(input.kind) : userKindOfObject(input.object);
   if (!info || !isRecord(input.object)) return undefined;
+  const problems = objectShapeProblems(input.object, info);
+  if (problems.length > 0) return { info, malformed: { reason: 'InvalidObject', message: problems.slice(0, namedProblems).join('; ') } };
   const original = input.object as KubeObject;
   const unchanged = isUnchanged(input, original, info);
   if (info.kind === 'Pod') return { info, original, prepared: original, template: original as PodTemplate, unchanged };

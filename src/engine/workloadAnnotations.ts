@@ -1,4 +1,5 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { isRecord } from '../contract/json.js';
 import { keys } from '../contract/keys.js';
 import { kindInfo, type UserKind } from '../contract/workloadKinds.js';
 import type { PodTemplate } from './injectPodTemplate.js';
@@ -14,8 +15,11 @@ export function isRequestKey(key: string): boolean {
   );
 }
 
+/** The request annotations of `metadata`, read defensively: a value that is not a string is not a request. */
 function requestAnnotations(metadata: V1ObjectMeta | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(metadata?.annotations ?? {}).filter(([key]) => isRequestKey(key)));
+  const annotations: unknown = isRecord(metadata) ? metadata.annotations : undefined;
+  if (!isRecord(annotations)) return {};
+  return Object.fromEntries(Object.entries(annotations).filter((entry): entry is [string, string] => isRequestKey(entry[0]) && typeof entry[1] === 'string'));
 }
 
 /** Read the value at a path of plain JSON, or undefined when any step is missing. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments, stringify } from 'yaml';
+import { type Document, parseAllDocuments, stringify } from 'yaml';
 import { isRecord } from '../contract/json.js';
 
 /** A manifest problem the user can fix: which file, which document, which line. */
@@ -23,6 +23,25 @@ const isList = (value: Record<string, unknown>): boolean =>
   typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
 
 /**
+ * Aliases one document may expand, the yaml library's own default made explicit: a "billion laughs"
+ * file of nested aliases would otherwise expand to gigabytes. Real manifests use a handful.
+ */
+const maxAliasCount = 100;
+
+/** A document as plain JS, or a ManifestError naming it when it expands too many aliases. */
+function documentValue(document: Document, where: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount });
+  } catch (err) {
+    // The library says so with a ReferenceError; anything else is a bug and stays one.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new ManifestError(`${where}: too many YAML aliases (more than ${maxAliasCount} expansions); refused as a resource exhaustion attack`);
+    }
+    throw err;
+  }
+}
+
+/**
  * Parse multi-document YAML into objects, flattening lists as kubectl does (`kind: List` from
  * `kubectl get -o yaml`, and the typed lists an API server returns, e.g. `SecretList`). A syntax
  * error names the document and line; the offending text is not echoed (it may be a Secret).
@@ -39,7 +58,7 @@ export function parseManifests(text: string, source: string): Record<string, unk
       const line = error.linePos?.[0]?.line;
       throw new ManifestError(`${source}: document ${index + 1}${line ? `, line ${line}` : ''}: invalid YAML (${error.code})`);
     }
-    const value: unknown = document.toJS();
+    const value = documentValue(document, `${source}: document ${index + 1}`);
     if (value === null || value === undefined) return;
     if (!isRecord(value)) throw new ManifestError(`${source}: document ${index + 1}: expected a Kubernetes object`);
     if (!isList(value)) return void objects.push(value);

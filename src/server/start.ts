@@ -1,6 +1,6 @@
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { startClusterView } from '../view/clusterView.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
 import { startMirrorController } from '../mirror/controller.js';
@@ -38,6 +38,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The view of `--credentials-file`; what it had to skip is logged, not a reason to refuse to start. */
+async function staticView(path: string, logger: Logger): Promise<KubeView> {
+  const view = await loadFileView(path);
+  for (const problem of view.problems) logger.warn({ file: path, problem }, 'skipped a malformed object of the credentials file');
+  return view;
+}
+
 /**
  * Starts the webhook server in this process: view (cluster or file), TLS, the HTTPS webhook port and
  * the plain-HTTP ops port. Resolves once both ports listen; readiness follows the informers' sync.
@@ -62,9 +69,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   const cluster = () => (kubeConfig ??= loadKubeConfig(config.kubeconfig));
   const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
   const clusterMode = !runtime.view && !config.credentialsFile;
-  view =
-    runtime.view ??
-    (config.credentialsFile ? await loadFileView(config.credentialsFile) : startClusterView(cluster(), { logger, ...informerOptions }));
+  view = runtime.view ?? (config.credentialsFile ? await staticView(config.credentialsFile, logger) : startClusterView(cluster(), { logger, ...informerOptions }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
   let stopMirroring: (() => Promise<void>) | undefined;
@@ -100,7 +105,9 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       isDraining: () => draining,
     });
     // The check interval makes requestTimeout bite within a second instead of Node's default 30 s.
-    const options: ServerOptions = { ...secureContextOptions(tls.pair), connectionsCheckingInterval: 1000 };
+    // The handshake gets the same bound: a connection that never starts TLS is dropped then, not
+    // after Node's default 120 s.
+    const options: ServerOptions = { ...secureContextOptions(tls.pair), connectionsCheckingInterval: 1000, handshakeTimeout: config.requestTimeoutMs };
     const https = createHttpsServer(options, app);
     https.requestTimeout = config.requestTimeoutMs;
     https.headersTimeout = config.requestTimeoutMs;

@@ -29,13 +29,29 @@ const bodyErrors: Record<string, { status: number; message: (limit: number) => s
   'request.aborted': { status: 400, message: () => 'request aborted' },
 };
 
+/**
+ * A body the parser could not read for another reason, a client error all the same: a
+ * Content-Encoding (gzip, deflate, br) whose bytes do not decode fails in zlib, and body-parser
+ * passes it on as a 400 without a type.
+ */
+function unreadableBody(err: unknown, encoding: string | undefined): { status: number; message: () => string } | undefined {
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (encoding !== undefined && encoding !== 'identity') {
+    const name = /^[a-z0-9-]{1,16}$/i.test(encoding) ? encoding : 'its encoding';
+    return { status: 400, message: () => `request body does not decode as Content-Encoding ${name}` };
+  }
+  return { status, message: () => 'request body cannot be read' };
+}
+
 /** The HTTPS app: `POST /mutate` and `POST /validate`, nothing else. */
 export function webhookApp(options: WebhookAppOptions): Express {
   const { store, metrics, logger } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const json = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: true });
+  // Not strict: `null`, `"str"` and `123` are JSON too, and are told they are not an AdmissionReview.
+  const json = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: false });
 
   app.post(
     '/mutate',
@@ -57,10 +73,13 @@ export function webhookApp(options: WebhookAppOptions): Express {
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     const webhook = req.path === '/mutate' ? 'mutate' : req.path === '/validate' ? 'validate' : 'unknown';
     const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-    const known = typeof type === 'string' ? bodyErrors[type] : undefined;
+    const known = typeof type === 'string' ? bodyErrors[type] : unreadableBody(err, req.headers['content-encoding']);
     if (known) {
       metrics.observeRequest(webhook, 'unknown', 'invalid', 0);
-      sendJson(res, known.status, { error: known.message(options.bodyLimitBytes) }, options.isDraining());
+      const message = known.message(options.bodyLimitBytes);
+      // The fixed message only: the parser's own names the offending bytes.
+      logger.warn({ webhook, status: known.status, problem: message }, 'rejected a request body');
+      sendJson(res, known.status, { error: message }, options.isDraining());
       return;
     }
     // A bug. The message may embed the document (fast-json-patch does), so log the stack frames only.

@@ -29,6 +29,14 @@ export function sendJson(res: Response, status: number, body: unknown, draining:
   res.end(text);
 }
 
+/**
+ * Whether the request announced a body. Without Content-Length or Transfer-Encoding (an HTTP/1.0
+ * POST, say) there is none to read, whatever its Content-Type says.
+ */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined;
+}
+
 function resultOf(decision: Decision): AdmissionResult {
   if (decision.denial) return 'denied';
   return decision.patch.length > 0 ? 'patched' : 'allowed';
@@ -43,10 +51,14 @@ export function webhookRoute(options: WebhookRouteOptions): RequestHandler {
   return (req: Request, res: Response) => {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-    // express leaves the body undefined when the Content-Type is not one the JSON parser takes.
+    // express leaves the body undefined when there is none, or its Content-Type is not JSON.
     if (req.body === undefined) {
       metrics.observeRequest(webhook, 'unknown', 'invalid', seconds());
-      sendJson(res, 400, { error: 'expected Content-Type application/json with an AdmissionReview body' }, options.isDraining());
+      const [status, error] = hasBody(req)
+        ? [400, 'expected Content-Type application/json with an AdmissionReview body']
+        : [411, 'no request body: send an AdmissionReview with Content-Length or chunked Transfer-Encoding'];
+      options.logger.warn({ webhook, status, problem: error }, 'rejected a request body');
+      sendJson(res, status, { error }, options.isDraining());
       return;
     }
     const parsed = parseReview(req.body);

@@ -45,6 +45,27 @@ describe('parseReview', () => {
     expect('error' in parsed && parsed.error).toContain(field);
   });
 
+  const withRequest = (name: string, changes: Record<string, unknown>) => ({ ...loadReview(name), request: { ...loadReview(name).request, ...changes } });
+
+  it.each([
+    ['CREATE with object null', withRequest('pod-create', { object: null }), 'request.object: must be an object on CREATE'],
+    ['CREATE without object', withRequest('deployment-create', { object: undefined }), 'request.object: must be an object on CREATE'],
+    ['UPDATE with object null', withRequest('secret-update-invalid', { object: null }), 'request.object: must be an object on UPDATE'],
+    ['UPDATE without oldObject', withRequest('secret-update-invalid', { oldObject: null }), 'request.oldObject: must be an object on UPDATE'],
+    ['DELETE with oldObject null', withRequest('secret-delete', { oldObject: null }), 'request.oldObject: must be an object on DELETE'],
+    ['DELETE with oldObject {}', withRequest('secret-delete', { oldObject: {} }), 'request.oldObject.metadata: must be an object on DELETE'],
+    ['DELETE with oldObject.metadata null', withRequest('secret-delete', { oldObject: { metadata: null } }), 'request.oldObject.metadata: must be an object on DELETE'],
+    ['CREATE with an array as object', withRequest('pod-create', { object: [] }), 'request.object'],
+  ])('rejects %s: a review the API server never sends', (_name, body, message) => {
+    const parsed = parseReview(body);
+    expect('error' in parsed && parsed.error).toContain(message);
+  });
+
+  it.each([null, 'str', 123, true])('says a JSON %j body is JSON, just not an AdmissionReview', (body) => {
+    const parsed = parseReview(body);
+    expect('error' in parsed && parsed.error).toMatch(/^not an admission.k8s.io\/v1 AdmissionReview: \(body\): .*expected object/);
+  });
+
   it('never echoes input values in its message', () => {
     const body = loadReview('secret-create');
     const request = { ...body.request, uid: 42, object: { data: { token: 'MARKER-do-not-echo' } } };

@@ -64,8 +64,12 @@ describe('validate: credential Secrets', () => {
     expect(validate(request, viewWithUsers()).denial).toBeUndefined();
   });
 
-  it('protects by name when the API server sends no oldObject', () => {
-    expect(validate(requestOf('secret-delete', { oldObject: null }), viewWithUsers()).denial?.reason).toBe('CredentialInUse');
+  it.each([
+    ['null', null],
+    ['{}', {}],
+    ['with metadata null', { metadata: null }],
+  ])('protects by name when oldObject is %s: its labels are unknown, all three read alike', (_name, oldObject) => {
+    expect(validate(requestOf('secret-delete', { oldObject }), viewWithUsers()).denial?.reason).toBe('CredentialInUse');
   });
 
   it('does not count users of the same name in another namespace', () => {

@@ -89,4 +89,16 @@ describe('credinject validate', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('no credential Secrets');
   });
+
+  it.each([
+    ['inject: true', 'annotations: {credinject.dev/inject: true}', 'containers: [{name: a}]', 'metadata.annotations["credinject.dev/inject"] must be a string'],
+    ['env: oops', 'annotations: {credinject.dev/inject: hf-token}', 'containers: [{name: a, env: oops}]', 'spec.containers[0].env must be a list'],
+  ])('refuses a Pod with %s by the field, exit 1, not an internal error', (_name, annotations, containers, message) => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, ${annotations}}\nspec: {${containers}}\n`;
+    const { code, stdout, stderr } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`Pod/p denied: ${message}`);
+    expect(stderr).not.toContain('internal error');
+  });
 });

@@ -371,3 +371,81 @@ export function laterContainer(spec: PodShape): fc.Arbitrary<{ container: V1Cont
   const name = ['istio-proxy', 'vault-agent', 'log-shipper', 'late-comer'].find((candidate) => !taken.has(candidate)) ?? 'late-comer-2';
   return fc.record({ container: container(name, (spec.volumes ?? []).map((volume) => volume.name)), init: fc.boolean() }).map(asJson);
 }
+
+/** Values of the wrong type for any field: what a YAML slip (`inject: true`) or a forged review carries. */
+export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant({}),
+  fc.string({ maxLength: 6 }),
+  fc.array(fc.oneof(fc.constant(null), fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 2 }),
+  fc.constant({ name: 5 }),
+);
+
+/** Fields of a pod (or pod template) the engine reads, each a place a hostile value may land. */
+const hostilePaths: readonly (string | number)[][] = [
+  ['metadata'],
+  ['metadata', 'annotations'],
+  ['metadata', 'annotations', keys.inject],
+  ['metadata', 'annotations', keys.render],
+  ['metadata', 'annotations', keys.containers],
+  ['metadata', 'annotations', `${keys.mountPathFor}aws-s3`],
+  ['metadata', 'annotations', `${keys.envPrefixFor}minio`],
+  ['spec'],
+  ['spec', 'containers'],
+  ['spec', 'containers', 0],
+  ['spec', 'containers', 0, 'name'],
+  ['spec', 'containers', 0, 'env'],
+  ['spec', 'containers', 0, 'env', 0],
+  ['spec', 'containers', 0, 'env', 0, 'name'],
+  ['spec', 'containers', 0, 'volumeMounts'],
+  ['spec', 'containers', 0, 'volumeMounts', 0],
+  ['spec', 'containers', 0, 'volumeMounts', 0, 'mountPath'],
+  ['spec', 'initContainers'],
+  ['spec', 'initContainers', 0],
+  ['spec', 'volumes'],
+  ['spec', 'volumes', 0],
+  ['spec', 'imagePullSecrets'],
+  ['spec', 'imagePullSecrets', 0],
+  ['spec', 'securityContext'],
+  ['spec', 'securityContext', 'fsGroup'],
+  ['spec', 'securityContext', 'runAsUser'],
+  ['spec', 'restartPolicy'],
+  ['spec', 'os'],
+  ['spec', 'os', 'name'],
+];
+
+/** Set `value` at `path`, creating objects on the way; a step into something that is not a container replaces it. */
+function setAt(root: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+  let node: Record<string | number, unknown> = root;
+  for (const [index, step] of path.entries()) {
+    if (index === path.length - 1) {
+      node[step] = value;
+      return;
+    }
+    const next = node[step];
+    node[step] = typeof next === 'object' && next !== null ? next : typeof path[index + 1] === 'number' ? [] : {};
+    node = node[step] as Record<string | number, unknown>;
+  }
+}
+
+const corruptions = fc.array(fc.tuple(fc.constantFrom(...hostilePaths), hostileValue), { minLength: 1, maxLength: 2 });
+
+/** A generated Pod with one or two of its fields given a value of the wrong type. */
+export const hostilePod: fc.Arbitrary<GeneratedPod & { corrupted: string[] }> = fc.tuple(generatedPod, corruptions).map(([generated, changes]) => {
+  const pod = asJson(generated.pod) as unknown as Record<string, unknown>;
+  for (const [path, value] of changes) setAt(pod, path, value);
+  return { ...generated, pod: pod as unknown as GeneratedPod['pod'], corrupted: changes.map(([path]) => path.join('.')) };
+});
+
+/** A generated workload with hostile values in its own metadata or anywhere in its pod template. */
+export const hostileWorkload: fc.Arbitrary<GeneratedWorkload & { corrupted: string[] }> = fc
+  .tuple(generatedWorkload, corruptions, fc.boolean())
+  .map(([generated, changes, onWorkload]) => {
+    const workload = asJson(generated.workload);
+    const prefix = workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+    const paths = changes.map(([path, value]): [(string | number)[], unknown] => [onWorkload && path[0] === 'metadata' ? path : [...prefix, ...path], value]);
+    for (const [path, value] of paths) setAt(workload, path, value);
+    return { ...generated, workload, corrupted: paths.map(([path]) => path.join('.')) };
+  });

@@ -14,6 +14,8 @@ import {
   credentials,
   generatedPod,
   generatedWorkload,
+  hostilePod,
+  hostileWorkload,
   laterContainer,
   namespace,
   normalizePath,
@@ -324,6 +326,44 @@ describe('injectObject on generated workloads', () => {
         const admitted = planAdmission({ object: pod, namespace, operation: 'CREATE' }, credentials, options(mode));
         expect(admitted.denial).toBeUndefined();
         expect(admitted.patch).toStrictEqual([]);
+      }),
+      { numRuns: otherRuns },
+    );
+  }, propertyTimeout);
+});
+
+/**
+ * Hostile shapes: whatever field holds a value of the wrong type, every entry answers with a denial
+ * (never a throw, never a patch) or, where the field was one the engine accepts, with a patch that
+ * applies; and the three entries agree.
+ */
+function expectDenialOrPatch(object: unknown, mode: SidecarMode): Decision {
+  const decision = planAdmission({ object, namespace, operation: 'CREATE' }, credentials, options(mode));
+  expect(injectObject(object, namespace, credentials, options(mode)).denial).toStrictEqual(decision.denial);
+  expect(checkReferences({ object, namespace, operation: 'CREATE' }, credentials, options(mode))).toStrictEqual(decision.denial);
+  expect(planAdmission({ object, oldObject: object, namespace, operation: 'UPDATE' }, credentials, options(mode)).patch).toBeDefined();
+  if (decision.denial) expectDenialShape(decision);
+  else expect(() => applied(object, decision.patch)).not.toThrow();
+  return decision;
+}
+
+describe('planAdmission on hostile shapes', () => {
+  it('denies or patches a Pod with fields of the wrong type, never throws', () => {
+    let denied = 0;
+    fc.assert(
+      fc.property(hostilePod, ({ pod, mode }) => {
+        if (expectDenialOrPatch(pod, mode).denial?.reason === 'InvalidObject') denied++;
+      }),
+      { numRuns: otherRuns },
+    );
+    // The generator must actually reach the shape check, not only fields the engine ignores.
+    expect(denied).toBeGreaterThan(otherRuns / 4);
+  }, propertyTimeout);
+
+  it('denies or patches a workload with fields of the wrong type, never throws', () => {
+    fc.assert(
+      fc.property(hostileWorkload, ({ workload, mode }) => {
+        expectDenialOrPatch(workload, mode);
       }),
       { numRuns: otherRuns },
     );

@@ -45,4 +45,29 @@ spec: {template: {metadata: {}, spec: {containers: [{name: a, image: b}]}}}
       expect((err as Error).message).not.toContain('SECRET-MARKER');
     }
   });
+
+  it('reports and skips a Pod of the wrong shape instead of failing, and still indexes the others', () => {
+    const objects = parseManifests(`
+apiVersion: v1
+kind: Pod
+metadata: {name: slip, namespace: ml, annotations: {credinject.dev/inject: true}}
+spec: {containers: [{name: a}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: good, namespace: ml, annotations: {credinject.dev/inject: aws-s3}}
+spec: {containers: [{name: a, env: oops}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: fine, namespace: ml, annotations: {credinject.dev/inject: aws-s3}}
+spec: {containers: [{name: a}]}
+`, 'test.yaml');
+    const view = fileView(objects);
+    expect(view.problems).toEqual([
+      'Pod/slip: metadata.annotations["credinject.dev/inject"] must be a string (quote the value in YAML); not counted as a user of any credential',
+      'Pod/good: spec.containers[0].env must be a list; not counted as a user of any credential',
+    ]);
+    expect(view.usage.usersOf('ml', 'aws-s3').users).toEqual(['Pod/fine']);
+  });
 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, parseManifests } from '../../src/manifests/manifests.js';
+import { runCli } from '../fixtures/runCli.js';
+
+/** A "billion laughs" document: nine levels of nine aliases each, about 387 million strings expanded. */
+function aliasBomb(): string {
+  let text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+  let previous = 'a';
+  for (let level = 0; level < 9; level++) {
+    const name = `l${level}`;
+    text += `  ${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(', ')}]\n`;
+    previous = name;
+  }
+  return text;
+}
+
+describe('parseManifests', () => {
+  it('refuses a YAML alias bomb with a ManifestError naming the document', () => {
+    const text = `apiVersion: v1\nkind: Secret\nmetadata: {name: fine}\n---\n${aliasBomb()}`;
+    expect(() => parseManifests(text, 'bomb.yaml')).toThrow(ManifestError);
+    expect(() => parseManifests(text, 'bomb.yaml')).toThrow(/^bomb.yaml: document 2: too many YAML aliases/);
+  });
+
+  it('still reads the few aliases real manifests use', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: &labels {app: a}}\nspec: {containers: [{name: a, env: &env [{name: X, value: "1"}]}, {name: b, env: *env}]}\n';
+    expect(parseManifests(text, 'ok.yaml')[0]).toMatchObject({ spec: { containers: [{ env: [{ name: 'X' }] }, { env: [{ name: 'X' }] }] } });
+  });
+
+  it.each(['inject', 'validate'])('makes %s exit 1 with the reason, not an internal error', (command) => {
+    const { code, stderr } = runCli([command, '-f', '-'], aliasBomb());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^credinject \w+: -: document 1: too many YAML aliases/);
+    expect(stderr).not.toContain('internal error');
+  });
+});
