@@ -1,6 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { CredentialProblem } from '../credentials/credentialInfo.js';
-import { credentialDenial, validateCredential } from '../credentials/validateCredential.js';
+import { credentialDenial, credentialWarnings, validateCredential } from '../credentials/validateCredential.js';
 import { checkReferences } from '../engine/checkReferences.js';
 import type { Decision } from '../contract/decision.js';
 import { defaultInjectionOptions, type InjectionOptions } from '../engine/options.js';
@@ -65,13 +65,13 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
   }
   const problems = validateCredential(request.object as V1Secret);
   const name = meta.name ?? request.name ?? meta.generateName ?? '';
-  const scopeWarnings = scopeWarning(name, namespace, meta.labels[keys.scopeLabel], settings);
-  if (problems.length === 0) return allowed(scopeWarnings);
+  const warnings = [...scopeWarning(name, namespace, meta.labels[keys.scopeLabel], settings), ...credentialWarnings(request.object as V1Secret).map(shortWarning)];
+  if (problems.length === 0) return allowed(warnings);
   const denial = credentialDenial(name, problems);
   // An UPDATE that adds no problem (a label, an owner reference, a finalizer removed) of a Secret
   // that was already invalid, say from before the webhook existed, cannot make it worse: warn only.
   if (request.operation === 'UPDATE' && request.oldObject && !introducesProblems(problems, request.oldObject)) {
-    return allowed([shortWarning(denial.message), ...scopeWarnings]);
+    return allowed([shortWarning(denial.message), ...warnings]);
   }
   return { patch: [], warnings: [], denial };
 }

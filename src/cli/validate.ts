@@ -1,7 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { parseArgs } from 'node:util';
 import { isCredentialSecret } from '../credentials/staticCredentials.js';
-import { validateCredential } from '../credentials/validateCredential.js';
+import { credentialWarnings, validateCredential } from '../credentials/validateCredential.js';
 import { ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 
 const help = `usage: credinject validate -f <file|->
@@ -27,8 +27,9 @@ export async function run(argv: string[]): Promise<number> {
     for (const secret of secrets) {
       const name = `${secret.metadata?.name ?? '<unnamed>'} (${secret.metadata?.labels?.['credinject.dev/type']})`;
       const problems = validateCredential(secret);
+      const warnings = credentialWarnings(secret).map((warning) => `         warning: ${warning}\n`).join('');
       if (problems.length === 0) {
-        process.stdout.write(`ok       ${name}\n`);
+        process.stdout.write(`ok       ${name}\n${warnings}`);
         continue;
       }
       invalid += 1;

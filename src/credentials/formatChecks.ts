@@ -52,3 +52,11 @@ export function parseJsonQuietly(text: string): { ok: true; value: unknown } | {
 
 /** POSIX-style env name, the form shells and most runtimes accept. */
 export const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An env prefix (`credinject.dev/env-prefix`, `env-prefix.credinject.dev/<credential>`): empty, or the start of an env name. */
+export function isEnvPrefix(text: string): boolean {
+  return text === '' || envNamePattern.test(text);
+}
+
+/** What `isEnvPrefix` asks, for messages. */
+export const envPrefixRule = 'must be a valid env var prefix (letters, digits, _; not starting with a digit), e.g. "MLFLOW_"';

@@ -1,11 +1,14 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { keys } from '../contract/keys.js';
+import { isDnsSubdomain } from '../contract/names.js';
 import type { Denial } from '../contract/decision.js';
 import type { CredentialProblem } from './credentialInfo.js';
 import type { CredentialType } from './credentialType.js';
 import { parseLabelSelector } from './labelSelector.js';
+import { envPrefixRule, isEnvPrefix } from './formatChecks.js';
 import { problemsFromZod } from './problemsFromZod.js';
+import { mountPathProblem } from './rules/mountPath.js';
 import { credentialTypeNames, credentialTypes } from './registry.js';
 import { decodeSecretData } from './secretData.js';
 
@@ -36,6 +39,11 @@ function checkNamespaceSelector(text: string | undefined): CredentialProblem[] {
 
 function checkMetadata(secret: V1Secret, type: CredentialType): CredentialProblem[] {
   const problems: CredentialProblem[] = [];
+  // The API server refuses such a name anyway; offline, `validate` is the first to see it.
+  const name = secret.metadata?.name;
+  if (name !== undefined && !isDnsSubdomain(name)) {
+    problems.push({ rule: 'bad-name', message: 'the Secret name must be a DNS-1123 subdomain: lower case letters, digits, "-" and "."' });
+  }
   const scope = secret.metadata?.labels?.[keys.scopeLabel];
   if (scope !== undefined && !scopes.includes(scope)) {
     problems.push({ rule: 'bad-scope', message: `label ${keys.scopeLabel} must be "namespace" or "cluster"` });
@@ -46,8 +54,11 @@ function checkMetadata(secret: V1Secret, type: CredentialType): CredentialProble
     problems.push({ rule: 'wrong-secret-type', message: `type ${type.name} needs Secret type ${type.secretType}, not ${secretType}` });
   }
   const mountPath = secret.metadata?.annotations?.[keys.mountPath];
-  if (mountPath !== undefined && !mountPath.startsWith('/')) {
-    problems.push({ rule: 'bad-mount-path', message: `annotation ${keys.mountPath} must be an absolute path` });
+  const mountProblem = mountPath === undefined ? undefined : mountPathProblem(mountPath);
+  if (mountProblem) problems.push({ rule: 'bad-mount-path', message: `annotation ${keys.mountPath} ${mountProblem}` });
+  const envPrefix = secret.metadata?.annotations?.[keys.envPrefix];
+  if (envPrefix !== undefined && type.envPrefix && !isEnvPrefix(envPrefix)) {
+    problems.push({ rule: 'bad-env-prefix', message: `annotation ${keys.envPrefix} ${envPrefixRule}` });
   }
   return problems;
 }
@@ -73,6 +84,19 @@ export function validateCredential(secret: V1Secret): CredentialProblem[] {
     ...(shape.success ? [] : problemsFromZod(type.name, shape.error.issues, allowedKeys(type))),
     ...(type.checkValues?.(text, annotations) ?? []),
   ];
+}
+
+/**
+ * What a valid credential Secret says that its type ignores: not a reason to refuse it, but worth
+ * saying where it is written (the Secret webhook's warnings, `credinject validate`).
+ */
+export function credentialWarnings(secret: V1Secret): string[] {
+  const type = credentialTypes.get(secret.metadata?.labels?.[keys.typeLabel] ?? '');
+  const name = secret.metadata?.name ?? '<unnamed>';
+  if (type && !type.envPrefix && secret.metadata?.annotations?.[keys.envPrefix] !== undefined) {
+    return [`credential "${name}": annotation ${keys.envPrefix} is ignored, type ${type.name} takes no env prefix`];
+  }
+  return [];
 }
 
 /** One line per problem, prefixed by its key, for denials and CLI output. */

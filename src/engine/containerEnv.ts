@@ -1,8 +1,24 @@
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
+import { keys } from '../contract/keys.js';
+import { credentialTypes } from '../credentials/registry.js';
 import type { Contribution } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
 import { shortWarning } from '../contract/warnings.js';
 import type { Finding } from '../contract/decision.js';
+
+/**
+ * How to resolve two credentials setting one variable, suggesting only what works: an env prefix
+ * changes the names of a type that takes one (`access-key`, `password`, `generic`); every other
+ * type's names are fixed (`kubernetes` and `oci` both set KUBECONFIG whatever the annotations say).
+ */
+function conflictHint(first: string, second: string, contributions: readonly Contribution[]): string {
+  const prefixable = [first, second].filter((name) => {
+    const contribution = contributions.find(({ credential }) => credential.name === name);
+    return contribution !== undefined && credentialTypes.get(contribution.credential.type)?.envPrefix === true;
+  });
+  if (prefixable.length === 0) return 'inject only one of them';
+  return `inject only one, or set ${prefixable.map((name) => `${keys.envPrefixFor}${name}`).join(' or ')}`;
+}
 
 /**
  * Add the credentials' env vars to one container. A variable the container already sets wins (with a
@@ -20,7 +36,7 @@ export function injectContainerEnv(container: V1Container, contributions: readon
       if (owner !== undefined && owner !== credential.name) {
         findings.push({
           reason: 'Conflict',
-          message: `credentials "${owner}" and "${credential.name}" both set ${variable.name} in container "${container.name}"; inject only one, or give one an env-prefix`,
+          message: `credentials "${owner}" and "${credential.name}" both set ${variable.name} in container "${container.name}"; ${conflictHint(owner, credential.name, contributions)}`,
         });
         continue;
       }

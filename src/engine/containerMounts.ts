@@ -1,5 +1,6 @@
 import type { V1Container, V1VolumeMount } from '@kubernetes/client-node';
 import { keys } from '../contract/keys.js';
+import { normalMountPath } from '../credentials/rules/mountPath.js';
 import type { Contribution } from './credentialContribution.js';
 import type { Finding } from '../contract/decision.js';
 
@@ -8,18 +9,15 @@ function appVolumeName(contribution: Contribution): string | undefined {
   return contribution.fileVolume?.name ?? contribution.rendered?.outputVolume.name;
 }
 
-/** A directory's path as the filesystem sees it: `/root/.ssh/` and `/root/.ssh` are one mount point. */
-function mountPoint(path: string): string {
-  return path.replace(/\/+$/, '') || '/';
-}
 
 /**
  * Mount each credential's directory read-only into one container. A path another volume already
  * uses, or that two credentials want, denies with both names: the API server would reject it anyway.
+ * Paths are compared as the runtime resolves them (`/etc//app`, `/etc/./app/` and `/etc/app` are one).
  */
 export function injectContainerMounts(container: V1Container, contributions: readonly Contribution[]): Finding[] {
   const findings: Finding[] = [];
-  const byPath = new Map((container.volumeMounts ?? []).map((mount) => [mountPoint(mount.mountPath), mount]));
+  const byPath = new Map((container.volumeMounts ?? []).map((mount) => [normalMountPath(mount.mountPath), mount]));
   const owners = new Map<string, string>();
   const added: V1VolumeMount[] = [];
   for (const contribution of contributions) {
@@ -27,7 +25,7 @@ export function injectContainerMounts(container: V1Container, contributions: rea
     if (volume === undefined) continue;
     const name = contribution.credential.name;
     const path = contribution.mountPath;
-    const point = mountPoint(path);
+    const point = normalMountPath(path);
     const owner = owners.get(point);
     if (owner !== undefined) {
       findings.push({ reason: 'Conflict', message: `credentials "${owner}" and "${name}" both mount at ${path} in container "${container.name}"; set ${keys.mountPathFor}${name}` });

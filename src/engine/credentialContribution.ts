@@ -5,6 +5,8 @@ import type { CredentialType, EnvSource } from '../credentials/credentialType.js
 import { envNamePattern } from '../credentials/formatChecks.js';
 import { credentialTypes } from '../credentials/registry.js';
 import { keys } from '../contract/keys.js';
+import { shortWarning } from '../contract/warnings.js';
+import { normalMountPath } from '../credentials/rules/mountPath.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
 import type { InjectionRequest } from './injectionRequest.js';
 import { renderTargets } from './renderTargets.js';
@@ -68,11 +70,12 @@ export function credentialContribution(
   credential: CredentialInfo,
   request: InjectionRequest,
   fsGroup: number | undefined,
-): { contribution?: Contribution; findings: Finding[] } {
+): { contribution?: Contribution; findings: Finding[]; warnings: string[] } {
   const type = credentialTypes.get(credential.type);
-  if (!type) return { findings: [{ reason: 'InvalidCredential', message: `credential "${credential.name}" has unknown type "${credential.type}"` }] };
+  if (!type) return { findings: [{ reason: 'InvalidCredential', message: `credential "${credential.name}" has unknown type "${credential.type}"` }], warnings: [] };
   const name = credential.name;
-  const secretMount = credential.annotations[keys.mountPath]?.replace(/\/+$/, '') || undefined;
+  const secretPath = credential.annotations[keys.mountPath];
+  const secretMount = secretPath === undefined ? undefined : normalMountPath(secretPath);
   const explicitMount = request.mountPaths.get(name) ?? secretMount;
   const mountPath = explicitMount ?? type.defaultMountPath?.(name) ?? `/var/run/credinject/${name}`;
   const envPrefix = type.envPrefix ? (request.envPrefixes.get(name) ?? credential.annotations[keys.envPrefix] ?? '') : '';
@@ -100,5 +103,21 @@ export function credentialContribution(
     };
     contribution.env.push(...render.formats.flatMap((format) => renderTargets[format].env(mountPath)));
   }
-  return findings.length > 0 ? { findings } : { contribution, findings };
+  return findings.length > 0 ? { findings, warnings: [] } : { contribution, findings, warnings: ignoredOverrides(type, contribution, request) };
+}
+
+/**
+ * Overrides in the pod's annotations that this credential's type has no use for: said out loud, so
+ * that a user who set `env-prefix.credinject.dev/aws-s3` learns it changed nothing.
+ */
+function ignoredOverrides(type: CredentialType, contribution: Contribution, request: InjectionRequest): string[] {
+  const name = contribution.credential.name;
+  const warnings: string[] = [];
+  if (!type.envPrefix && request.envPrefixes.has(name)) {
+    warnings.push(shortWarning(`${keys.envPrefixFor}${name} is ignored: type ${type.name} takes no env prefix`));
+  }
+  if (request.mountPaths.has(name) && !contribution.fileVolume && !contribution.rendered) {
+    warnings.push(shortWarning(`${keys.mountPathFor}${name} is ignored: credential "${name}" (type ${type.name}) mounts no files here`));
+  }
+  return warnings;
 }

@@ -50,14 +50,15 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
   const targets = targetContainers(spec, request);
   findings.push(...resolved.findings, ...targets.findings);
   const contributions: Contribution[] = [];
+  const warnings: string[] = [];
   for (const credential of resolved.credentials) {
     const result = credentialContribution(credential, request, spec.securityContext?.fsGroup);
     findings.push(...result.findings);
+    warnings.push(...result.warnings);
     if (result.contribution) contributions.push(result.contribution);
   }
   if (findings.length > 0) return { warnings: [], findings, injected: [] };
 
-  const warnings: string[] = [];
   findings.push(...injectPodVolumes(spec, contributions));
   for (const container of targets.targets) {
     const env = injectContainerEnv(container, contributions);

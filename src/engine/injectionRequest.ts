@@ -2,6 +2,8 @@ import { RenderFormat, renderFormats } from '../contract/agentPlan.js';
 import { isRecord } from '../contract/json.js';
 import { keys } from '../contract/keys.js';
 import { isDnsSubdomain } from '../contract/names.js';
+import { envPrefixRule, isEnvPrefix } from '../credentials/formatChecks.js';
+import { mountPathProblem, normalMountPath } from '../credentials/rules/mountPath.js';
 
 /** What an object's credinject annotations ask for, parsed once into a typed value. */
 export interface InjectionRequest {
@@ -13,8 +15,6 @@ export interface InjectionRequest {
   mountPaths: Map<string, string>;
   envPrefixes: Map<string, string>;
 }
-
-const envPrefixPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function splitList(value: string): string[] {
   return [...new Set(value.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
@@ -61,11 +61,12 @@ export function parseInjectionRequest(
   for (const [key, value] of Object.entries(annotations)) {
     if (key.startsWith(keys.mountPathFor)) {
       const name = key.slice(keys.mountPathFor.length);
-      if (!value.startsWith('/') || value.includes(':')) problems.push(`${key} must be an absolute path without ":"`);
-      else mountPaths.set(name, value.replace(/\/+$/, '') || '/');
+      const problem = mountPathProblem(value);
+      if (problem) problems.push(`${key} ${problem}`);
+      else mountPaths.set(name, normalMountPath(value));
     } else if (key.startsWith(keys.envPrefixFor)) {
       const name = key.slice(keys.envPrefixFor.length);
-      if (value !== '' && !envPrefixPattern.test(value)) problems.push(`${key} must be a valid env var prefix (letters, digits, _)`);
+      if (!isEnvPrefix(value)) problems.push(`${key} ${envPrefixRule}`);
       else envPrefixes.set(name, value);
     }
   }

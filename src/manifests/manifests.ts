@@ -42,14 +42,40 @@ function documentValue(document: Document, where: string): unknown {
 }
 
 /**
+ * What makes two objects of a file the same object to the API server: apiVersion, kind, namespace
+ * and name. Objects without a name (`generateName`) are never the same.
+ */
+function identityOf(object: Record<string, unknown>): string | undefined {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  if (typeof metadata.name !== 'string' || metadata.name === '') return undefined;
+  return JSON.stringify([object.apiVersion, object.kind, metadata.namespace ?? '', metadata.name]);
+}
+
+function namespaceNote(object: Record<string, unknown>): string {
+  const namespace = isRecord(object.metadata) ? object.metadata.namespace : undefined;
+  return typeof namespace === 'string' ? ` in namespace ${namespace}` : '';
+}
+
+/**
  * Parse multi-document YAML into objects, flattening lists as kubectl does (`kind: List` from
  * `kubectl get -o yaml`, and the typed lists an API server returns, e.g. `SecretList`). A syntax
  * error names the document and line; the offending text is not echoed (it may be a Secret).
  * The CLI and the server's `--credentials-file` both read files through here, so a file means the
- * same to both.
+ * same to both. Two documents defining one object are refused, naming both: applied, the last
+ * would win, and `inject` would silently use it.
  */
 export function parseManifests(text: string, source: string): Record<string, unknown>[] {
   const objects: Record<string, unknown>[] = [];
+  const seen = new Map<string, string>();
+  const add = (object: Record<string, unknown>, where: string): void => {
+    const identity = identityOf(object);
+    const first = identity === undefined ? undefined : seen.get(identity);
+    if (first !== undefined) {
+      throw new ManifestError(`${source}: ${first} and ${where} both define ${describeObject(object)}${namespaceNote(object)}; keep one (either would silently replace the other)`);
+    }
+    if (identity !== undefined) seen.set(identity, where);
+    objects.push(object);
+  };
   const documents = parseAllDocuments(text);
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((document, index) => {
@@ -61,10 +87,10 @@ export function parseManifests(text: string, source: string): Record<string, unk
     const value = documentValue(document, `${source}: document ${index + 1}`);
     if (value === null || value === undefined) return;
     if (!isRecord(value)) throw new ManifestError(`${source}: document ${index + 1}: expected a Kubernetes object`);
-    if (!isList(value)) return void objects.push(value);
+    if (!isList(value)) return add(value, `document ${index + 1}`);
     (value.items as unknown[]).forEach((item, at) => {
       if (!isRecord(item)) throw new ManifestError(`${source}: document ${index + 1}: item ${at + 1} of the list is not a Kubernetes object`);
-      objects.push(item);
+      add(item, `document ${index + 1} (item ${at + 1})`);
     });
   });
   return objects;

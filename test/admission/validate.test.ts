@@ -21,6 +21,24 @@ describe('validate: credential Secrets', () => {
     expect(denial?.message).not.toContain('AKIAFIXTURE');
   });
 
+  it('warns when the Secret sets an env-prefix its type ignores', () => {
+    const request = requestOf('secret-create');
+    (request.object as any).metadata.annotations = { 'credinject.dev/env-prefix': 'PROD_' };
+    const decision = validate(request, fixtureView());
+    expect(decision.denial).toBeUndefined();
+    expect(decision.warnings).toEqual(['credential "aws-new": annotation credinject.dev/env-prefix is ignored, type aws takes no env prefix']);
+  });
+
+  it('denies an env-prefix that makes no env name, naming the annotation', () => {
+    const request = requestOf('secret-create');
+    const object = request.object as any;
+    object.metadata.labels['credinject.dev/type'] = 'access-key';
+    object.metadata.annotations = { 'credinject.dev/env-prefix': 'A=B' };
+    object.data = { access_key_id: 'YQ==', secret_access_key: 'Yg==' };
+    delete object.stringData;
+    expect(validate(request, fixtureView()).denial?.message).toMatch(/^credential "aws-new" is invalid: annotation credinject.dev\/env-prefix must be a valid env var prefix/);
+  });
+
   it('lets an UPDATE of an already invalid credential through with a warning when it adds no problem', () => {
     const request = requestOf('secret-update-invalid');
     request.oldObject = structuredClone(request.object);

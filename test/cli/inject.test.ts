@@ -58,6 +58,18 @@ describe('credinject inject', () => {
     expect(stderr).not.toContain('    at ');
   });
 
+  it.each([
+    ['inject: true', 'annotations: {credinject.dev/inject: true}', 'containers: [{name: a}]', 'metadata.annotations["credinject.dev/inject"] must be a string'],
+    ['env: oops', 'annotations: {credinject.dev/inject: hf-token}', 'containers: [{name: a, env: oops}]', 'spec.containers[0].env must be a list'],
+  ])('refuses a Pod with %s by the field, exit 1, not an internal error', (_name, annotations, containers, message) => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, ${annotations}}\nspec: {${containers}}\n`;
+    const { code, stdout, stderr } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`Pod/p denied: ${message}`);
+    expect(stderr).not.toContain('internal error');
+  });
+
   it('exits 2 with usage on a missing -f', () => {
     const { code, stderr } = runCli(['inject']);
     expect(code).toBe(2);
@@ -84,21 +96,27 @@ describe('credinject validate', () => {
     expect(stdout).not.toContain('value-marker');
   });
 
+  it('prints a warning under a valid credential whose env-prefix its type ignores', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: aws-x, labels: {credinject.dev/type: aws}, annotations: {credinject.dev/env-prefix: PROD_}}\nstringData: {access_key_id: a, secret_access_key: b}\n';
+    const { code, stdout } = runCli(['validate', '-f', '-'], secret);
+    expect(code).toBe(0);
+    expect(stdout).toContain('ok       aws-x (aws)\n         warning: credential "aws-x": annotation credinject.dev/env-prefix is ignored, type aws takes no env prefix\n');
+  });
+
+  it.each([
+    ['a name Kubernetes refuses', 'Invalid_Name', 'token: t', 'the Secret name must be a DNS-1123 subdomain'],
+    ['a number in stringData', 'hf', 'token: 5432', 'token: stringData key "token" must be a string'],
+  ])('refuses %s', (_name, name, data, message) => {
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, labels: {credinject.dev/type: huggingface}}\nstringData: {${data}}\n`;
+    const { code, stdout } = runCli(['validate', '-f', '-'], secret);
+    expect(code).toBe(1);
+    expect(stdout).toContain(message);
+  });
+
   it('exits 1 when the file holds no credential', () => {
     const { code, stderr } = runCli(['validate', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
     expect(code).toBe(1);
     expect(stderr).toContain('no credential Secrets');
   });
 
-  it.each([
-    ['inject: true', 'annotations: {credinject.dev/inject: true}', 'containers: [{name: a}]', 'metadata.annotations["credinject.dev/inject"] must be a string'],
-    ['env: oops', 'annotations: {credinject.dev/inject: hf-token}', 'containers: [{name: a, env: oops}]', 'spec.containers[0].env must be a list'],
-  ])('refuses a Pod with %s by the field, exit 1, not an internal error', (_name, annotations, containers, message) => {
-    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, ${annotations}}\nspec: {${containers}}\n`;
-    const { code, stdout, stderr } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`Pod/p denied: ${message}`);
-    expect(stderr).not.toContain('internal error');
-  });
 });

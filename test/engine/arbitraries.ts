@@ -1,6 +1,7 @@
 import type { V1Container, V1EnvVar, V1Secret, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { staticCredentials } from '../../src/credentials/staticCredentials.js';
 import { keys } from '../../src/contract/keys.js';
@@ -125,12 +126,12 @@ const volumes: fc.Arbitrary<V1Volume[]> = fc
   })
   .chain((names) => fc.tuple(...names.map(userVolume)));
 
-/** Mount paths without trailing slashes, for uniqueness the way a filesystem sees it. */
+/** A mount path the way the runtime resolves it (`//`, `.`, `..` and trailing slashes gone), for uniqueness. */
 export function normalizePath(path: string): string {
-  return path.replace(/\/+$/, '') || '/';
+  return posix.normalize(path).replace(/\/+$/, '') || '/';
 }
 
-const mountPath = fc.oneof(fc.constantFrom(...credinjectPaths, '/data', '/etc/creds', '/etc/creds/'), dnsLabel.map((label) => `/mnt/${label}`));
+const mountPath = fc.oneof(fc.constantFrom(...credinjectPaths, '/data', '/etc/creds', '/etc/creds/', '/etc//creds', '/etc/./creds', '/mnt/../etc/creds'), dnsLabel.map((label) => `/mnt/${label}`));
 
 function volumeMounts(volumeNames: readonly string[]): fc.Arbitrary<V1VolumeMount[]> {
   if (volumeNames.length === 0) return fc.constant([]);
@@ -201,8 +202,8 @@ export const podSpec: fc.Arbitrary<PodShape> = fc
 /** Valid render requests, and two the engine must refuse (a format the type lacks, an unknown format). */
 const renderEntries = ['aws-s3:aws-credentials', 'r2-bucket:rclone-conf', 'registry:docker-config', 'prod-cluster:kubeconfig'];
 const badRenderEntries = ['gcp-sa:kubeconfig', 'hf-token:bogus'];
-const mountPathValues = ['/root/.ssh', '/etc/creds', '/etc/creds/', '/data', '/var/run/credinject/aws-s3', '/mnt/shared'];
-const badMountPathValues = ['relative/path', '/with:colon'];
+const mountPathValues = ['/root/.ssh', '/etc/creds', '/etc/creds/', '/etc//creds', '/etc/./creds', '/data', '/var/run/credinject/aws-s3', '/mnt/shared'];
+const badMountPathValues = ['relative/path', '/with:colon', '/', '/var/run/../../etc'];
 const envPrefixValues = ['', 'AWS_', 'MY_', 'X1_'];
 const badEnvPrefixValues = ['bad-prefix'];
 

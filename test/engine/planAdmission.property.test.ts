@@ -54,7 +54,8 @@ function duplicates(values: readonly string[]): string[] {
 
 /**
  * What the API server would reject after our patch (ADMISSION-NOTES, "How the patch is applied"),
- * plus two mounts at one directory spelled `/a` and `/a/`, which it accepts but the runtime cannot honour.
+ * plus two mounts at one directory spelled differently (`/a`, `/a/`, `//a`, `/./a`), which it accepts
+ * but the runtime cannot honour.
  */
 function specViolations(spec: PodShape, mode: SidecarMode): string[] {
   const problems: string[] = [];
@@ -72,7 +73,7 @@ function specViolations(spec: PodShape, mode: SidecarMode): string[] {
     for (const name of duplicates((item.env ?? []).map((variable) => variable.name))) problems.push(`container ${item.name}: duplicate env ${name}`);
     const mounts = item.volumeMounts ?? [];
     for (const path of duplicates(mounts.map((mount) => mount.mountPath))) problems.push(`container ${item.name}: two mounts at ${path}`);
-    for (const path of duplicates(mounts.map((mount) => normalizePath(mount.mountPath)))) problems.push(`container ${item.name}: two mounts at ${path} (trailing slash)`);
+    for (const path of duplicates(mounts.map((mount) => normalizePath(mount.mountPath)))) problems.push(`container ${item.name}: two mounts at ${path} (spelled differently)`);
     for (const mount of mounts) if (!volumeNames.includes(mount.name)) problems.push(`container ${item.name}: mount of missing volume ${mount.name}`);
   }
   if (mode === 'legacy') {

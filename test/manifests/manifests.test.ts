@@ -32,4 +32,31 @@ describe('parseManifests', () => {
     expect(stderr).toMatch(/^credinject \w+: -: document 1: too many YAML aliases/);
     expect(stderr).not.toContain('internal error');
   });
+
+  const hf = (name: string, namespace?: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}${namespace ? `, namespace: ${namespace}` : ''}, labels: {credinject.dev/type: huggingface}}\nstringData: {token: t}\n`;
+
+  it('refuses two documents defining one Secret, naming both', () => {
+    const text = [hf('a'), hf('hf'), hf('hf')].join('---\n');
+    expect(() => parseManifests(text, 'creds.yaml')).toThrow('creds.yaml: document 2 and document 3 both define Secret/hf; keep one (either would silently replace the other)');
+  });
+
+  it('finds the duplicate inside a List too, and names the namespace', () => {
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hf', namespace: 'ml' } }] });
+    expect(() => parseManifests(`${hf('hf', 'ml')}---\n${list}`, 'f.yaml')).toThrow('f.yaml: document 1 and document 2 (item 1) both define Secret/hf in namespace ml');
+  });
+
+  it('keeps objects that differ in namespace, kind or apiVersion, and unnamed ones', () => {
+    const text = [hf('hf', 'a'), hf('hf', 'b'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hf, namespace: a}\n', 'apiVersion: v1\nkind: Pod\nmetadata: {generateName: p-}\n', 'apiVersion: v1\nkind: Pod\nmetadata: {generateName: p-}\n'].join('---\n');
+    expect(parseManifests(text, 'f.yaml')).toHaveLength(5);
+  });
+
+  it('makes validate and inject refuse a file that defines one credential twice', () => {
+    const text = `${hf('hf')}---\n${hf('hf')}`;
+    for (const args of [['validate', '-f', '-'], ['inject', '-f', 'examples/workloads.yaml', '--credentials', '-']]) {
+      const { code, stderr } = runCli(args, text);
+      expect(code).toBe(1);
+      expect(stderr).toContain('-: document 1 and document 2 both define Secret/hf');
+    }
+  });
 });

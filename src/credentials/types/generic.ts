@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keys as annotationKeys } from '../../contract/keys.js';
 import type { CredentialType } from '../credentialType.js';
-import { envNamePattern } from '../formatChecks.js';
+import { envNamePattern, isEnvPrefix } from '../formatChecks.js';
 
 export const generic: CredentialType = {
   name: 'generic',
@@ -10,6 +10,8 @@ export const generic: CredentialType = {
     // With a mount path the keys become file names, so any Secret key is fine.
     if (annotations[annotationKeys.mountPath]) return [];
     const prefix = annotations[annotationKeys.envPrefix] ?? '';
+    // A bad prefix is reported once, as the prefix's problem, not as every key's.
+    if (!isEnvPrefix(prefix)) return [];
     return Object.keys(data)
       .filter((key) => !envNamePattern.test(prefix + key))
       .map((key) => ({
