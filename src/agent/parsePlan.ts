@@ -1,6 +1,6 @@
 import { isRecord } from '../contract/json.js';
 import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
-import { renderFormats } from '../contract/agentPlanNames.js';
+import { isBelow, isPlainAbsolutePath, plainPathMessage, renderFormats } from '../contract/agentPlanNames.js';
 
 export type PlanResult = { ok: true; plan: AgentPlan } | { ok: false; message: string };
 
@@ -12,7 +12,9 @@ function outputAt(value: unknown, at: string): AgentOutput | string {
   if (!isName(credential)) return `${at}.credential: expected a non-empty string`;
   if (!renderFormats.some((known) => known === format)) return `${at}.format: expected one of ${renderFormats.join(', ')}`;
   if (!isName(sourceDir)) return `${at}.sourceDir: expected a non-empty string`;
+  if (!isPlainAbsolutePath(sourceDir)) return `${at}.sourceDir: ${plainPathMessage}`;
   if (!isName(path)) return `${at}.path: expected a non-empty string`;
+  if (!isPlainAbsolutePath(path)) return `${at}.path: ${plainPathMessage}`;
   if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
     return `${at}.mode: expected an integer file mode from 0 to 0777`;
   }
@@ -23,9 +25,10 @@ function outputAt(value: unknown, at: string): AgentOutput | string {
 /**
  * Parse the agent's plan with the rules of the zod `AgentPlan` schema, without zod: the sidecar runs
  * in every pod and zod costs it ~7 MB of memory. A test holds this parser to the schema. Also
- * rejects two outputs writing one path, which would make them overwrite each other forever.
+ * rejects two outputs writing one path, which would make them overwrite each other forever, and,
+ * given the agent's output directory, any output outside it.
  */
-export function parsePlan(json: string): PlanResult {
+export function parsePlan(json: string, outputDir?: string): PlanResult {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -42,6 +45,7 @@ export function parsePlan(json: string): PlanResult {
     const output = outputAt(item, `outputs.${index}`);
     if (typeof output === 'string') return { ok: false, message: output };
     if (seen.has(output.path)) return { ok: false, message: `outputs.${index}.path: another output already writes ${output.path}` };
+    if (outputDir !== undefined && !isBelow(output.path, outputDir)) return { ok: false, message: `outputs.${index}.path: must be inside the output directory ${outputDir}` };
     seen.add(output.path);
     outputs.push(output);
   }

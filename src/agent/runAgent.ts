@@ -1,10 +1,10 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { removeStaleTemps, writeFileAtomic } from './atomicWrite.js';
 import { type PlanResult, parsePlan } from './parsePlan.js';
 import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
-import { agentPlanEnv } from '../contract/agentPlanNames.js';
+import { agentPaths, agentPlanEnv } from '../contract/agentPlanNames.js';
+import { OutsideOutputDirectory, prepareOutputDirectory } from './outputDirectory.js';
 import { loadRenderer } from './render/index.js';
 import { readDataTarget, readSecretVolume } from './secretVolume.js';
 
@@ -15,6 +15,8 @@ export interface AgentLog {
 }
 
 export interface WatchOptions {
+  /** The only directory the agent writes below (default `agentPaths.renderedRoot`). */
+  outputDir?: string;
   /** How often to read `..data` in case fs.watch misses an event (default 500 ms). */
   pollMs?: number;
   /** Quiet time after an event before re-checking, to fold kubelet's burst of renames (default 25 ms). */
@@ -30,7 +32,7 @@ export interface RunningAgent {
  * The plan from `--plan-file` when given, else from the `CREDINJECT_AGENT_PLAN` env var. The message
  * says where the plan came from, so a bad plan is easy to trace to the engine or the user.
  */
-export async function loadPlan(planFile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<PlanResult> {
+export async function loadPlan(planFile: string | undefined, env: NodeJS.ProcessEnv = process.env, outputDir: string = agentPaths.renderedRoot): Promise<PlanResult> {
   let text: string;
   let source: string;
   if (planFile !== undefined) {
@@ -46,7 +48,7 @@ export async function loadPlan(planFile: string | undefined, env: NodeJS.Process
     if (value === undefined || value.trim() === '') return { ok: false, message: `no plan: set ${source} or pass --plan-file` };
     text = value;
   }
-  const result = parsePlan(text);
+  const result = parsePlan(text, outputDir);
   return result.ok ? result : { ok: false, message: `invalid plan in ${source}: ${result.message}` };
 }
 
@@ -64,7 +66,7 @@ const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException).code 
  * Render every output of one Secret volume from one consistent version of it. A failure keeps the
  * previous file in place and logs why. Returns the version read (undefined if none) and failures.
  */
-async function renderSource(sourceDir: string, outputs: readonly AgentOutput[], log: AgentLog): Promise<{ target?: string; failed: number }> {
+async function renderSource(sourceDir: string, outputs: readonly AgentOutput[], outputDir: string, log: AgentLog): Promise<{ target?: string; failed: number }> {
   const read = await readSecretVolume(sourceDir);
   if (!read.ok) {
     for (const output of outputs) log.error(fieldsOf(output), `render failed, kept the previous file: ${read.message}`);
@@ -80,21 +82,22 @@ async function renderSource(sourceDir: string, outputs: readonly AgentOutput[], 
       continue;
     }
     try {
-      await mkdir(dirname(output.path), { recursive: true });
+      await prepareOutputDirectory(output.path, outputDir);
       await writeFileAtomic(output.path, result.content, output.mode);
       log.info({ ...fieldsOf(output), version: dataTarget }, 'rendered');
     } catch (err) {
       failed++;
-      log.error({ ...fieldsOf(output), version: dataTarget }, `write failed, kept the previous file: ${errorCode(err)}`);
+      const reason = err instanceof OutsideOutputDirectory ? err.message : errorCode(err);
+      log.error({ ...fieldsOf(output), version: dataTarget }, `write failed, kept the previous file: ${reason}`);
     }
   }
   return { target: dataTarget, failed };
 }
 
 /** Render every output once (`--once`, the legacy init container). Returns how many failed. */
-export async function renderPlan(plan: AgentPlan, log: AgentLog): Promise<number> {
+export async function renderPlan(plan: AgentPlan, log: AgentLog, outputDir: string = agentPaths.renderedRoot): Promise<number> {
   let failed = 0;
-  for (const [sourceDir, outputs] of bySource(plan)) failed += (await renderSource(sourceDir, outputs, log)).failed;
+  for (const [sourceDir, outputs] of bySource(plan)) failed += (await renderSource(sourceDir, outputs, outputDir, log)).failed;
   return failed;
 }
 
@@ -120,7 +123,7 @@ function watchSource(sourceDir: string, outputs: readonly AgentOutput[], initial
         // Remember the attempted version even when it fails: retrying it every poll would only
         // repeat the same error; the next Secret change brings a new version.
         lastTarget = target;
-        lastTarget = (await renderSource(sourceDir, outputs, log)).target ?? target;
+        lastTarget = (await renderSource(sourceDir, outputs, options.outputDir, log)).target ?? target;
       } catch (err) {
         log.error({ sourceDir }, `cannot check the Secret volume: ${errorCode(err)}`);
       }
@@ -166,11 +169,11 @@ function watchSource(sourceDir: string, outputs: readonly AgentOutput[], initial
  * when their Secret changes; the startup probe keeps the pod waiting until every file exists.
  */
 export async function startAgent(plan: AgentPlan, log: AgentLog, options: WatchOptions = {}): Promise<RunningAgent> {
-  const resolved = { pollMs: options.pollMs ?? 500, debounceMs: options.debounceMs ?? 25 };
+  const resolved = { pollMs: options.pollMs ?? 500, debounceMs: options.debounceMs ?? 25, outputDir: options.outputDir ?? agentPaths.renderedRoot };
   const watchers: RunningAgent[] = [];
   await Promise.all(plan.outputs.map((output) => removeStaleTemps(output.path)));
   for (const [sourceDir, outputs] of bySource(plan)) {
-    const { target } = await renderSource(sourceDir, outputs, log);
+    const { target } = await renderSource(sourceDir, outputs, resolved.outputDir, log);
     // After a failed read, start from the current link so an unreadable version is not retried every poll.
     const known = target ?? (await readDataTarget(sourceDir).catch(() => undefined));
     watchers.push(watchSource(sourceDir, outputs, known, log, resolved));

@@ -26,15 +26,23 @@ export async function readDataTarget(dir: string): Promise<string | undefined> {
   }
 }
 
-/** Read every key of the version `..data` points to, straight from its timestamped dir. */
+/**
+ * Read every file of the version `..data` points to, straight from its timestamped dir, keyed by
+ * its path in the volume: a Secret volume's `items` may put a key at a nested path
+ * (`path: certs/ca.crt`), which is a directory in the version, and is read as `certs/ca.crt`.
+ */
 async function readVersion(dir: string, target: string): Promise<Map<string, Buffer>> {
-  const versionDir = join(dir, target);
   const files = new Map<string, Buffer>();
-  for (const entry of await readdir(versionDir, { withFileTypes: true })) {
-    // `..`-names are the writer's bookkeeping; credinject's Secret volumes have flat keys, no dirs.
-    if (entry.name.startsWith('..') || !entry.isFile()) continue;
-    files.set(entry.name, await readFile(join(versionDir, entry.name)));
-  }
+  const readDir = async (relative: string): Promise<void> => {
+    for (const entry of await readdir(join(dir, target, relative), { withFileTypes: true })) {
+      // `..`-names are the atomic writer's bookkeeping, never a key.
+      if (entry.name.startsWith('..')) continue;
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) await readDir(path);
+      else if (entry.isFile()) files.set(path, await readFile(join(dir, target, path)));
+    }
+  };
+  await readDir('');
   return files;
 }
 

@@ -2,15 +2,17 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import type { AgentPlan } from '../contract/agentPlan.js';
+import { agentPaths, isPlainAbsolutePath } from '../contract/agentPlanNames.js';
 import { type AgentLog, loadPlan, renderPlan, startAgent } from '../agent/runAgent.js';
 
-const usage = `usage: credinject agent [--once] [--plan-file FILE]
-       credinject agent probe [--plan-file FILE]
+const usage = `usage: credinject agent [--once] [--plan-file FILE] [--output-dir DIR]
+       credinject agent probe [--plan-file FILE] [--output-dir DIR]
 
 Renders credential files from Secret volumes as the plan in $CREDINJECT_AGENT_PLAN (or FILE) says,
 then re-renders them whenever kubelet updates a Secret volume, until SIGTERM.
   --once       render every file once and exit (1 if any failed): the legacy init container
   probe        exit 0 iff every file of the plan exists and is non-empty: the startup probe
+  --output-dir every output must be below DIR (default ${agentPaths.renderedRoot})
 `;
 
 /** JSON lines on stdout. Loaded lazily: `probe` runs every second during startup and needs no logger. */
@@ -43,14 +45,14 @@ async function probe(plan: AgentPlan): Promise<number> {
 }
 
 /** Render, then watch until SIGTERM/SIGINT; exits 0 on either signal. */
-async function watchUntilSignal(plan: AgentPlan): Promise<number> {
+async function watchUntilSignal(plan: AgentPlan, outputDir: string): Promise<number> {
   let signalled!: () => void;
   const signal = new Promise<void>((resolve) => (signalled = resolve));
   // Listen before loading anything, so a SIGTERM during start-up still ends cleanly.
   process.once('SIGTERM', signalled).once('SIGINT', signalled);
   keepToInterpreter();
   const log = await logger();
-  const agent = await startAgent(plan, log);
+  const agent = await startAgent(plan, log, { outputDir });
   await signal;
   process.removeListener('SIGTERM', signalled).removeListener('SIGINT', signalled);
   await agent.stop();
@@ -62,7 +64,12 @@ function parseFlags(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { once: { type: 'boolean' }, 'plan-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      once: { type: 'boolean' },
+      'plan-file': { type: 'string' },
+      'output-dir': { type: 'string', default: agentPaths.renderedRoot },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }
 
@@ -85,12 +92,17 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`credinject agent: unexpected arguments: ${argv.join(' ')}\n\n${usage}`);
     return 2;
   }
-  const loaded = await loadPlan(values['plan-file']);
+  const outputDir = values['output-dir'];
+  if (!isPlainAbsolutePath(outputDir)) {
+    process.stderr.write(`credinject agent: --output-dir must be an absolute path without ".." or "."\n`);
+    return 2;
+  }
+  const loaded = await loadPlan(values['plan-file'], process.env, outputDir);
   if (!loaded.ok) {
     process.stderr.write(`credinject agent: ${loaded.message}\n`);
     return 2;
   }
   if (isProbe) return probe(loaded.plan);
-  if (values.once) return (await renderPlan(loaded.plan, await logger())) === 0 ? 0 : 1;
-  return watchUntilSignal(loaded.plan);
+  if (values.once) return (await renderPlan(loaded.plan, await logger(), outputDir)) === 0 ? 0 : 1;
+  return watchUntilSignal(loaded.plan, outputDir);
 }

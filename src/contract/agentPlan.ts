@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderFormats } from './agentPlanNames.js';
+import { isPlainAbsolutePath, plainPathMessage, renderFormats } from './agentPlanNames.js';
 
 // The constants live in a zod-free module so the agent sidecar can use them without loading zod.
 export { agentPaths, agentPlanEnv, renderFormats } from './agentPlanNames.js';
@@ -13,9 +13,9 @@ export const AgentOutput = z.object({
   credential: z.string().min(1),
   format: RenderFormat,
   /** Directory of the Secret volume (kubelet's atomic-writer layout with `..data`). */
-  sourceDir: z.string().min(1),
+  sourceDir: z.string().min(1).refine(isPlainAbsolutePath, plainPathMessage),
   /** Absolute path of the rendered file inside the shared emptyDir. */
-  path: z.string().min(1),
+  path: z.string().min(1).refine(isPlainAbsolutePath, plainPathMessage),
   /** File mode, 0400 or 0440. */
   mode: z.number().int().min(0).max(0o777),
 });

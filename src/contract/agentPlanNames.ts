@@ -14,3 +14,18 @@ export const agentPaths = {
   secretsRoot: '/var/run/credinject/secrets',
   renderedRoot: '/var/run/credinject/rendered',
 } as const;
+
+/**
+ * An absolute path in its plain form: no empty, `.` or `..` segments, so that what it names is
+ * what it says (a plan path with `../` must not reach outside the agent's output directory).
+ */
+export function isPlainAbsolutePath(text: string): boolean {
+  return text.startsWith('/') && text.length > 1 && text.slice(1).split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+export const plainPathMessage = 'expected an absolute path without empty, "." or ".." segments';
+
+/** Whether plain absolute `path` lies below plain absolute directory `dir`. */
+export function isBelow(path: string, dir: string): boolean {
+  return path.startsWith(dir === '/' ? '/' : `${dir}/`) && path !== dir;
+}

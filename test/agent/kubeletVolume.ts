@@ -1,5 +1,5 @@
 import { mkdir, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 let version = 0;
 
@@ -19,15 +19,21 @@ export async function publishVolume(dir: string, files: Record<string, string>):
   const before = await readdir(dir);
   const name = versionName();
   await mkdir(join(dir, name));
-  for (const [key, value] of Object.entries(files)) await writeFile(join(dir, name, key), value, { mode: 0o644 });
+  for (const [key, value] of Object.entries(files)) {
+    // A nested path (Secret volume `items` with `path: certs/ca.crt`) is a directory in the version.
+    await mkdir(dirname(join(dir, name, key)), { recursive: true });
+    await writeFile(join(dir, name, key), value, { mode: 0o644 });
+  }
   await symlink(name, join(dir, '..data_tmp'));
   await rename(join(dir, '..data_tmp'), join(dir, '..data'));
-  for (const key of Object.keys(files)) {
-    if (!before.includes(key)) await symlink(join('..data', key), join(dir, key));
+  // One link per top-level entry of the version: `certs -> ..data/certs` for nested paths.
+  const tops = new Set(Object.keys(files).map((key) => key.split('/')[0] as string));
+  for (const top of tops) {
+    if (!before.includes(top)) await symlink(join('..data', top), join(dir, top));
   }
   for (const entry of before) {
     if (entry.startsWith('..') && entry !== '..data') await rm(join(dir, entry), { recursive: true, force: true });
-    else if (!entry.startsWith('..') && !Object.hasOwn(files, entry)) await unlink(join(dir, entry));
+    else if (!entry.startsWith('..') && !tops.has(entry)) await unlink(join(dir, entry));
   }
   return name;
 }

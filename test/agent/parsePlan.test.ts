@@ -55,7 +55,7 @@ describe('parsePlan', () => {
       {
         credential: field(fc.string({ maxLength: 5 })),
         format: field(fc.constantFrom(...renderFormats, 'netrc')),
-        sourceDir: field(fc.string({ maxLength: 5 })),
+        sourceDir: field(fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^(\/[a-z]{1,3}){1,3}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^(\/[a-z.]{0,3}){1,3}$/) }, { weight: 1, arbitrary: fc.string({ maxLength: 5 }) })),
         mode: field(fc.oneof(fc.integer({ min: -1, max: 0o1000 }), fc.constant(0o440))),
       },
       { requiredKeys: ['credential', 'format', 'sourceDir', 'mode'] },

@@ -25,7 +25,8 @@ interface Agent {
 }
 
 function startAgent(args: string[], plan: unknown = defaultPlan()): Agent {
-  const child = spawn(process.execPath, [main, 'agent', ...args], {
+  // Outputs go below the test's own directory; a real pod's default is /var/run/credinject/rendered.
+  const child = spawn(process.execPath, [main, 'agent', ...args, ...(args.includes('--watch-harder') ? [] : ['--output-dir', join(root, 'rendered')])], {
     env: { ...process.env, CREDINJECT_AGENT_PLAN: typeof plan === 'string' ? plan : JSON.stringify(plan) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -135,6 +136,18 @@ describe('credinject agent (the built sidecar process)', () => {
     const agent = startAgent([], plan);
     expect(await agent.exited).toBe(2);
     expect(agent.stderr()).toContain(message);
+  });
+
+  it.each([
+    ['climbs out with ../', () => `${root}/rendered/aws-s3/../../escaped`, 'outputs.0.path: expected an absolute path without empty, "." or ".." segments'],
+    ['lies outside --output-dir', () => join(tmpdir(), 'credinject-escaped'), 'outputs.0.path: must be inside the output directory'],
+  ])('refuses a plan whose path %s, and writes nothing', async (_case, path, message) => {
+    const plan = { version: 1, outputs: [{ credential: 'aws-s3', format: 'aws-credentials', sourceDir: source, path: path(), mode: 0o400 }] };
+    const agent = startAgent(['--once'], plan);
+    expect(await agent.exited).toBe(2);
+    expect(agent.stderr()).toContain(message);
+    expect(existsSync(join(root, 'escaped'))).toBe(false);
+    expect(existsSync(join(tmpdir(), 'credinject-escaped'))).toBe(false);
   });
 
   it('reads the plan from --plan-file instead of the env', async () => {

@@ -40,6 +40,20 @@ describe('readSecretVolume', () => {
     expect(result.ok && result.volume.files.get('blob')).toEqual(bytes);
   });
 
+  it('reads keys that the Secret volume\'s items put at nested paths, by their path', async () => {
+    const version = await publishVolume(dir, { token: 'fake', 'certs/ca.crt': 'fake-ca', 'certs/client/tls.crt': 'fake-cert' });
+    const result = await readSecretVolume(dir);
+    expect(result.ok && result.volume.dataTarget).toBe(version);
+    expect(result.ok && asText(result.volume.files)).toEqual({ token: 'fake', 'certs/ca.crt': 'fake-ca', 'certs/client/tls.crt': 'fake-cert' });
+  });
+
+  it('follows nested keys across a swap that adds a directory', async () => {
+    await publishVolume(dir, { 'certs/ca.crt': 'fake-1' });
+    await publishVolume(dir, { 'certs/ca.crt': 'fake-2', 'more/key': 'k' });
+    const result = await readSecretVolume(dir);
+    expect(result.ok && asText(result.volume.files)).toEqual({ 'certs/ca.crt': 'fake-2', 'more/key': 'k' });
+  });
+
   it('ignores the writer bookkeeping entries that start with ..', async () => {
     await publishVolume(dir, { token: 'fake' });
     await writeFile(join(dir, '..data', '..hidden'), 'x');

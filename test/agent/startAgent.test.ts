@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,7 +42,7 @@ describe('startAgent', () => {
     await publishVolume(source, { RCLONE_CONFIG_R_TYPE: 's3' });
     const { lines, log } = recorder();
     const plan = { version: 1 as const, outputs: [{ credential: 'r', format: 'rclone-conf' as const, sourceDir: source, path, mode: 0o440 }] };
-    const agent = await startAgent(plan, log, { pollMs: 50 });
+    const agent = await startAgent(plan, log, { outputDir: root, pollMs: 50 });
     try {
       expect(await readFile(path, 'utf8')).toBe('[r]\ntype = s3\n');
       expect(lines.some((line) => line.message.includes('fs.watch unavailable, polling only: ENOSPC'))).toBe(true);
@@ -60,7 +60,7 @@ describe('startAgent', () => {
     await publishVolume(source, { access_key_id: 'a', secret_access_key: 'b' });
     const { lines, log } = recorder();
     const plan = { version: 1 as const, outputs: [{ credential: 'aws', format: 'aws-credentials' as const, sourceDir: source, path, mode: 0o400 }] };
-    const agent = await startAgent(plan, log, { pollMs: 20, debounceMs: 5 });
+    const agent = await startAgent(plan, log, { outputDir: root, pollMs: 20, debounceMs: 5 });
     try {
       await publishVolume(source, { access_key_id: 'c', secret_access_key: 'd' });
       await waitFor('the re-render', async () => ((await readFile(path, 'utf8')).includes('= c') ? true : undefined));
@@ -70,5 +70,24 @@ describe('startAgent', () => {
       await agent.stop();
     }
     expect(lines.filter((line) => line.message === 'rendered')).toHaveLength(2);
+  });
+
+  it('never writes through a symlink that leads out of the output directory', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'credinject-elsewhere-'));
+    try {
+      const source = join(root, 'src');
+      await publishVolume(source, { RCLONE_CONFIG_R_TYPE: 's3' });
+      const outputDir = join(root, 'rendered');
+      await mkdir(outputDir);
+      await symlink(elsewhere, join(outputDir, 'r'));
+      const { lines, log } = recorder();
+      const plan = { version: 1 as const, outputs: [{ credential: 'r', format: 'rclone-conf' as const, sourceDir: source, path: join(outputDir, 'r', 'sub', 'rclone.conf'), mode: 0o440 }] };
+      const agent = await startAgent(plan, log, { outputDir, pollMs: 50 });
+      await agent.stop();
+      expect(await readdir(elsewhere)).toEqual([]);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: `write failed, kept the previous file: outside the output directory ${outputDir}` }));
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });

@@ -33,13 +33,25 @@ export interface SelfSignedSettings {
   validatingWebhookConfig?: string | undefined;
 }
 
+/**
+ * What the shared Secret holds: the current CA and serving pair, and the CA it replaced. Replicas
+ * that have not re-read the Secret yet (they do every few hours) still serve a certificate of the
+ * old CA, so the published caBundle holds both until the old one expires.
+ */
+export interface SharedMaterial extends ServingMaterial {
+  /** PEM of the CA before the last CA rotation, kept for the caBundle while it is valid. */
+  retiredCaCert?: string | undefined;
+}
+
 /** Renew the serving certificate this long before it expires (at the next start of any replica). */
 const renewBeforeMs = 30 * 24 * 60 * 60 * 1000;
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
 
-function toSecret(settings: SelfSignedSettings, material: ServingMaterial, base?: V1Secret): V1Secret {
+const retiredCaKey = 'ca-retired.crt';
+
+function toSecret(settings: SelfSignedSettings, material: SharedMaterial, base?: V1Secret): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -57,16 +69,39 @@ function toSecret(settings: SelfSignedSettings, material: ServingMaterial, base?
       'ca.key': b64(material.ca.key),
       'tls.crt': b64(material.serving.cert),
       'tls.key': b64(material.serving.key),
+      ...(material.retiredCaCert ? { [retiredCaKey]: b64(material.retiredCaCert) } : {}),
     },
   };
 }
 
-function fromSecret(secret: V1Secret): ServingMaterial {
+function fromSecret(secret: V1Secret): SharedMaterial {
   const data = secret.data ?? {};
-  return {
+  const material: SharedMaterial = {
     ca: { cert: unb64(data['ca.crt']), key: unb64(data['ca.key']) },
     serving: { cert: unb64(data['tls.crt']), key: unb64(data['tls.key']) },
   };
+  if (data[retiredCaKey]) material.retiredCaCert = unb64(data[retiredCaKey]);
+  return material;
+}
+
+/** A CA certificate that a replica's serving certificate may still chain to at `now`, if it parses. */
+function stillTrusted(pem: string | undefined, now: Date): string | undefined {
+  if (!pem) return undefined;
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.ca && new Date(cert.validTo).getTime() > now.getTime() ? pem : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The PEM bundle the webhooks should trust: the current CA, and during a CA rotation the retired
+ * one while it is valid, so that the API server accepts replicas on either until all have moved.
+ */
+export function caBundleOf(material: SharedMaterial, now = new Date()): string {
+  const retired = stillTrusted(material.retiredCaCert, now);
+  return retired ? `${material.ca.cert.trimEnd()}\n${retired.trimEnd()}\n` : material.ca.cert;
 }
 
 /** Why stored material cannot be served as is: `ca` when the CA itself is unusable. */
@@ -96,7 +131,7 @@ export async function obtainSharedMaterial(
   settings: SelfSignedSettings,
   logger: Logger,
   now = new Date(),
-): Promise<ServingMaterial> {
+): Promise<SharedMaterial> {
   const hosts = serviceHosts(settings.serviceName, settings.namespace);
   const fresh = await generateServingMaterial(hosts, now);
   if ((await client.createSecret(settings.namespace, toSecret(settings, fresh))) === 'created') {
@@ -108,8 +143,11 @@ export async function obtainSharedMaterial(
   const problem = materialProblem(material, hosts, now);
   if (!problem) return material;
 
-  // Re-sign with the stored CA when it is sound: the caBundle other replicas trust stays valid.
-  const renewed = problem.ca ? fresh : { ca: material.ca, serving: await issueServingCert(material.ca, hosts, now) };
+  // Re-sign with the stored CA when it is sound: the caBundle other replicas trust stays valid. A
+  // new CA keeps the one it replaces (if still of use) for the caBundle of the overlap.
+  const renewed: SharedMaterial = problem.ca
+    ? { ...fresh, retiredCaCert: stillTrusted(material.ca.cert, now) }
+    : { ca: material.ca, serving: await issueServingCert(material.ca, hosts, now), retiredCaCert: material.retiredCaCert };
   logger.warn({ secret: settings.secretName, problem: problem.problem, newCa: problem.ca }, 'renewing the stored certificate');
   if ((await client.replaceSecret(settings.namespace, toSecret(settings, renewed, stored))) === 'replaced') return renewed;
   // Another replica renewed first; serve what it stored.
@@ -119,11 +157,11 @@ export async function obtainSharedMaterial(
   return theirs;
 }
 
-/** Writes the CA into every webhook entry of our configurations; skipped where it is already there. */
+/** Writes the CA bundle (PEM) into every webhook entry of our configurations; skipped where it is already there. */
 export async function publishCaBundle(
   client: TlsBootstrapClient,
   settings: SelfSignedSettings,
-  caCert: string,
+  caBundle: string,
   logger: Logger,
 ): Promise<void> {
   const targets: [WebhookConfigKind, string | undefined][] = [
@@ -133,21 +171,24 @@ export async function publishCaBundle(
   for (const [kind, name] of targets) {
     if (!name) continue;
     const config = await client.readWebhookConfiguration(kind, name);
-    const patch = webhookCaBundlePatch(config.webhooks, b64(caCert));
+    const patch = webhookCaBundlePatch(config.webhooks, b64(caBundle));
     if (patch.length === 0) continue;
     await client.patchWebhookConfiguration(kind, name, patch);
     logger.info({ kind, name, webhooks: config.webhooks.length }, 'patched caBundle');
   }
 }
 
-/** Self-signed mode at start: shared material from the Secret, caBundle published; returns it. */
+/**
+ * Self-signed mode at start and at every re-check: shared material from the Secret, caBundle
+ * published (it drops a retired CA once that expires); returns the material.
+ */
 export async function bootstrapSelfSigned(
   client: TlsBootstrapClient,
   settings: SelfSignedSettings,
   logger: Logger,
   now = new Date(),
-): Promise<ServingMaterial> {
+): Promise<SharedMaterial> {
   const material = await obtainSharedMaterial(client, settings, logger, now);
-  await publishCaBundle(client, settings, material.ca.cert, logger);
+  await publishCaBundle(client, settings, caBundleOf(material, now), logger);
   return material;
 }

@@ -2,6 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { generateServingMaterial } from '../../../src/server/tls/certificates.js';
+import { createServer, connect } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { type ServingMaterial, caValidityDays } from '../../../src/server/tls/certificates.js';
 import { bootstrapSelfSigned, obtainSharedMaterial } from '../../../src/server/tls/selfSignedBootstrap.js';
 import { fakeTlsClient } from './fakeTlsClient.js';
 
@@ -109,5 +112,64 @@ describe('self-signed bootstrap', () => {
     const { client, calls } = fakeTlsClient(webhooks);
     await bootstrapSelfSigned(client, { ...settings, validatingWebhookConfig: undefined }, logger);
     expect(calls.filter((c) => c.startsWith('patch'))).toEqual(['patch mutating']);
+  });
+
+  const unb64 = (text: string | undefined) => Buffer.from(text ?? '', 'base64').toString('utf8');
+  const published = (configs: ReturnType<typeof fakeTlsClient>['configs']) =>
+    new Set([...configs.mutating!.credinject!, ...configs.validating!.credinject!].map((w) => unb64(w.caBundle)));
+
+  /** Whether a client trusting `bundle` completes a handshake with a server presenting `pair`. */
+  async function handshakes(pair: ServingMaterial['serving'], bundle: string): Promise<boolean> {
+    const server = createServer({ cert: pair.cert, key: pair.key }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port, ca: bundle, servername: 'credinject.credinject-system.svc' }, () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  describe('a CA rotation', () => {
+    // A CA made this long ago has 20 days left: inside the renewal window, still valid.
+    const caAge = (caValidityDays - 20) * day;
+    /** The shared material as it stands just before the rotation: the old CA, and a serving certificate it renewed two years ago. */
+    async function beforeRotation(client: ReturnType<typeof fakeTlsClient>['client']) {
+      await bootstrapSelfSigned(client, settings, logger, new Date(Date.now() - caAge));
+      return bootstrapSelfSigned(client, settings, logger, new Date(Date.now() - 2 * 365 * day));
+    }
+
+    it('publishes a caBundle with both CAs, so replicas still serving the old certificate keep working', async () => {
+      const { client, configs, secrets } = fakeTlsClient(webhooks);
+      const old = await beforeRotation(client);
+      const rotated = await bootstrapSelfSigned(client, settings, logger);
+      expect(rotated.ca.cert).not.toBe(old.ca.cert);
+      expect(unb64(secrets.get('credinject-system/credinject-tls')!.data!['ca-retired.crt'])).toBe(old.ca.cert);
+      const bundles = published(configs);
+      expect(bundles.size).toBe(1);
+      const [bundle] = [...bundles] as [string];
+      expect(await handshakes(old.serving, bundle)).toBe(true);
+      expect(await handshakes(rotated.serving, bundle)).toBe(true);
+      // Without the overlap, a replica on the old CA fails TLS until it re-reads the Secret (hours).
+      expect(await handshakes(old.serving, rotated.ca.cert)).toBe(false);
+    });
+
+    it('keeps the retired CA through a later serving renewal, and drops it from the bundle once it expired', async () => {
+      const { client, configs } = fakeTlsClient(webhooks);
+      const old = await beforeRotation(client);
+      const rotated = await bootstrapSelfSigned(client, settings, logger);
+      const renewal = await bootstrapSelfSigned(client, { ...settings, serviceName: 'renamed' }, logger);
+      expect(renewal.retiredCaCert).toBe(old.ca.cert);
+      expect([...published(configs)][0]).toContain(old.ca.cert.trim());
+      const later = new Date(Date.now() + 21 * day);
+      await bootstrapSelfSigned(client, { ...settings, serviceName: 'renamed' }, logger, later);
+      expect(published(configs)).toEqual(new Set([rotated.ca.cert]));
+    });
   });
 });
