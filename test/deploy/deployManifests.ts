@@ -10,6 +10,8 @@ import type {
   AdmissionregistrationV1WebhookClientConfig as WebhookClientConfig,
   KubernetesObject,
   V1MutatingWebhookConfiguration,
+  V1ValidatingAdmissionPolicy,
+  V1ValidatingAdmissionPolicyBinding,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
@@ -47,6 +49,19 @@ export function webhookConfigurations(objects: KubernetesObject[] = loadDeployMa
   return {
     mutating: only<V1MutatingWebhookConfiguration>(objects, 'MutatingWebhookConfiguration'),
     validating: only<V1ValidatingWebhookConfiguration>(objects, 'ValidatingWebhookConfiguration'),
+  };
+}
+
+/** The guard of the manifests: the ValidatingAdmissionPolicy and its binding, as shipped. */
+export interface GuardPolicy {
+  policy: V1ValidatingAdmissionPolicy;
+  binding: V1ValidatingAdmissionPolicyBinding;
+}
+
+export function guardPolicy(objects: KubernetesObject[] = loadDeployManifests()): GuardPolicy {
+  return {
+    policy: only<V1ValidatingAdmissionPolicy>(objects, 'ValidatingAdmissionPolicy'),
+    binding: only<V1ValidatingAdmissionPolicyBinding>(objects, 'ValidatingAdmissionPolicyBinding'),
   };
 }
 

@@ -17,7 +17,7 @@ import type {
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 
-import { loadDeployManifests, parseManifests, webhookConfigurations, webhookConfigurationsForUrl } from './deployManifests.js';
+import { guardPolicy, loadDeployManifests, parseManifests, webhookConfigurations, webhookConfigurationsForUrl } from './deployManifests.js';
 
 const NAMESPACE = 'credinject-system';
 const objects = loadDeployManifests();
@@ -70,9 +70,11 @@ describe('deploy/', () => {
         'Service/credinject',
         'ServiceAccount/credinject',
         'ValidatingWebhookConfiguration/credinject',
+        'ValidatingAdmissionPolicy/credinject-injected',
+        'ValidatingAdmissionPolicyBinding/credinject-injected',
       ].sort(),
     );
-    for (const o of objects.filter((x) => !/^(Cluster|MutatingWebhook|ValidatingWebhook)/.test(x.kind ?? ''))) {
+    for (const o of objects.filter((x) => !/^(Cluster|MutatingWebhook|ValidatingWebhook|ValidatingAdmissionPolicy)/.test(x.kind ?? ''))) {
       expect(o.metadata?.namespace, `${o.kind}/${o.metadata?.name}`).toBe(NAMESPACE);
     }
   });
@@ -205,6 +207,26 @@ describe('webhook configurations', () => {
         expect(expression, `has(${parts.slice(0, i).join('.')})`).toContain(`has(${parts.slice(0, i).join('.')})`);
       }
     }
+  });
+});
+
+describe('the guard (ValidatingAdmissionPolicy)', () => {
+  const { policy, binding } = guardPolicy(objects);
+  const podsMutate = () => hook(mutating.webhooks, 'pods.mutate.credinject.dev');
+
+  it('judges Pod CREATEs exactly when pods.mutate is called for them, in the same namespaces', () => {
+    expect(policy.spec?.matchConstraints?.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }]);
+    expect(policy.spec?.matchConditions?.map((c) => c.expression)).toEqual(podsMutate().matchConditions?.map((c) => c.expression));
+    expect(binding.spec?.matchResources?.namespaceSelector).toEqual(podsMutate().namespaceSelector);
+  });
+
+  it('denies a Pod that is not credinject.dev/status=injected, saying the injector did not run and where to look', () => {
+    expect(binding.spec?.policyName).toBe(policy.metadata?.name);
+    expect(binding.spec?.validationActions).toEqual(['Deny']);
+    const [validation] = policy.spec?.validations ?? [];
+    expect(validation?.expression).toContain("object.metadata.annotations['credinject.dev/status'] == 'injected'");
+    expect(validation?.messageExpression).toContain('credential injector did not run for Pod ');
+    expect(validation?.messageExpression).toContain(`kubectl -n ${NAMESPACE} get pods,endpoints`);
   });
 });
 

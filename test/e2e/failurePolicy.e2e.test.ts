@@ -1,11 +1,12 @@
 /**
- * The webhook server is down: what the shipped failure policies and matchConditions make the API
- * server do. Opted-in Pods fail closed (failurePolicy Fail, as shipped) and are admitted uninjected
- * once the policies say Ignore; Pods and Secrets that are not ours never reach us, so they are
- * admitted either way (a down injector must not stop the cluster).
+ * The webhook server is down: what the shipped failure policies, matchConditions and guard make the
+ * API server do. Opted-in Pods fail closed (failurePolicy Fail, as shipped); once the policies say
+ * Ignore the guard (a ValidatingAdmissionPolicy) still denies them, and only without the guard are
+ * they admitted uninjected. Pods and Secrets that are not ours never reach us, so they are admitted
+ * either way (a down injector must not stop the cluster). Then the server comes back.
  */
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
 import {
@@ -19,7 +20,9 @@ import {
   waitForCredentialsCached,
 } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
-import { setMutatingFailurePolicy, setValidatingFailurePolicy } from './harness/webhooks.js';
+import { startCredinjectServer, type CredinjectServer } from './harness/credinjectServer.js';
+import { deniedByGuard, registerGuard } from './harness/guard.js';
+import { registerWebhooks, setMutatingFailurePolicy, setValidatingFailurePolicy } from './harness/webhooks.js';
 
 announceSkip('failurePolicy');
 
@@ -28,6 +31,11 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
   let core: CoreV1Api;
   let namespace: string;
   let exitCode: number | null;
+  let restarted: CredinjectServer | undefined;
+
+  afterAll(async () => {
+    await restarted?.stop();
+  }, 60_000);
 
   beforeAll(async () => {
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
@@ -86,17 +94,24 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
     await core.deleteNamespacedSecret({ name: 'not-a-credential', namespace });
   });
 
-  it('admits an opted-in Pod uninjected once the Pod webhooks fail open (failurePolicy Ignore)', async () => {
-    // Mutation failing open is not enough: workloads.validate (reference check) also fails closed.
+  it('denies an opted-in Pod by the guard once the Pod webhook fails open (failurePolicy Ignore)', async () => {
+    // The ValidatingAdmissionPolicy runs in the API server, before the validating webhooks: the
+    // Pod is refused with its message, not with workloads.validate's connection error.
     await setMutatingFailurePolicy(suite.cp.kubeConfig, 'credinject', 'Ignore', ['pods.mutate.credinject.dev']);
-    const stillRejected = await createWhen(podRequesting('fail-open', 'aws-s3'), ({ error }) =>
-      Boolean(error?.includes('failed calling webhook "workloads.validate.credinject.dev"')),
-    );
-    expect(stillRejected.error).not.toContain('pods.mutate.credinject.dev');
+    const denied = await createWhen(podRequesting('fail-open', 'aws-s3'), ({ error }) => deniedByGuard(error, suite.guard));
+    expect(denied.error).toContain('credential injector did not run for Pod fail-open');
+    expect(denied.error).toContain('kubectl -n credinject-system get pods,endpoints -l app.kubernetes.io/name=credinject');
 
     await setValidatingFailurePolicy(suite.cp.kubeConfig, 'credinject', 'Ignore', ['workloads.validate.credinject.dev']);
-    await createWhen(podRequesting('fail-open', 'aws-s3'), ({ pod }) => pod !== undefined);
-    const stored = await core.readNamespacedPod({ name: 'fail-open', namespace });
+    const err = await expectApiError(core.createNamespacedPod({ namespace, body: podRequesting('fail-open', 'aws-s3') }));
+    expect(deniedByGuard(err.message, suite.guard)).toBe(true);
+    await expect(core.readNamespacedPod({ name: 'fail-open', namespace })).rejects.toSatisfy(isNotFound);
+  });
+
+  it('admits an opted-in Pod uninjected when the guard is turned off and every Pod webhook fails open', async () => {
+    await suite.guard.remove();
+    await createWhen(podRequesting('unguarded', 'aws-s3'), ({ pod }) => pod !== undefined);
+    const stored = await core.readNamespacedPod({ name: 'unguarded', namespace });
     expect(stored.metadata?.annotations).toEqual({ 'credinject.dev/inject': 'aws-s3' });
     expect(containerOf(stored, 'app').env).toBeUndefined();
     expect(stored.spec?.volumes?.some((v) => v.name.startsWith('credinject-'))).toBe(false);
@@ -105,5 +120,18 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
   it('admits a Pod without the annotation while failurePolicy is Ignore', async () => {
     const pod = await core.createNamespacedPod({ namespace, body: podRequesting('plain-under-ignore', undefined) });
     expect(pod.metadata?.name).toBe('plain-under-ignore');
+  });
+
+  it('admits the opted-in Pod, injected, once the server is back', async () => {
+    // Guard first: its probe must reach the policy while no webhook answers.
+    const guard = await registerGuard(suite.cp.kubeConfig, namespace);
+    const err = await expectApiError(core.createNamespacedPod({ namespace, body: podRequesting('back', 'aws-s3') }));
+    expect(deniedByGuard(err.message, guard)).toBe(true);
+
+    restarted = await startCredinjectServer(suite.cp, { logName: 'credinject-restarted' });
+    await registerWebhooks(suite.cp.kubeConfig, { url: restarted.url, caPem: restarted.caPem! }, { probeNamespace: namespace });
+    const pod = await core.createNamespacedPod({ namespace, body: podRequesting('back', 'aws-s3') });
+    expect(pod.metadata?.annotations?.['credinject.dev/status']).toBe('injected');
+    expect(containerOf(pod, 'app').env?.map((e) => e.name)).toContain('AWS_ACCESS_KEY_ID');
   });
 });

@@ -135,15 +135,30 @@ clientConfig:
   {{- with $root.Values.webhook.caBundle }}
   caBundle: {{ . | quote }}
   {{- end }}
-{{- $own := ternary (list) (list $root.Release.Namespace) (default false .seesReleaseNamespace) }}
 namespaceSelector:
-  matchExpressions:
-    - key: kubernetes.io/metadata.name
-      operator: NotIn
-      values:
-        {{- range (concat (list "kube-system") $own $root.Values.excludedNamespaces) | uniq }}
-        - {{ . | quote }}
-        {{- end }}
+  {{- include "credinject.namespaceSelector" . | nindent 2 }}
+{{- end }}
+
+{{/*
+The namespaces a webhook or the guard acts in: never kube-system, the release namespace (unless
+"seesReleaseNamespace") or excludedNamespaces. Call with (dict "root" $); add "optedIn" true for
+only the namespaces labelled credinject.dev/injection=enabled.
+*/}}
+{{- define "credinject.namespaceSelector" -}}
+{{- $root := .root -}}
+{{- $own := ternary (list) (list $root.Release.Namespace) (default false .seesReleaseNamespace) -}}
+matchExpressions:
+  - key: kubernetes.io/metadata.name
+    operator: NotIn
+    values:
+      {{- range (concat (list "kube-system") $own $root.Values.excludedNamespaces) | uniq }}
+      - {{ . | quote }}
+      {{- end }}
+  {{- if .optedIn }}
+  - key: credinject.dev/injection
+    operator: In
+    values: ["enabled"]
+  {{- end }}
 {{- end }}
 
 {{/* Annotations of both webhook configurations. */}}

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { resolveBinDir, startControlPlane, type ControlPlane } from './controlPlane.js';
 import { startCredinjectServer, type CredinjectServer, type StartCredinjectOptions } from './credinjectServer.js';
+import { registerGuard, type RegisteredGuard } from './guard.js';
 import { registerWebhooks, type RegisteredWebhooks } from './webhooks.js';
 
 export const binDir = resolveBinDir();
@@ -24,6 +25,8 @@ export interface E2ESuite {
   cp: ControlPlane;
   server: CredinjectServer;
   webhooks: RegisteredWebhooks;
+  /** The shipped ValidatingAdmissionPolicy and binding, enforced. */
+  guard: RegisteredGuard;
   /** Tails of the server's and the API server's logs, for a failed test. */
   diagnostics(): string;
   stop(): Promise<void>;
@@ -39,12 +42,15 @@ export async function startSuite(opts: StartSuiteOptions = {}): Promise<E2ESuite
   try {
     server = await startCredinjectServer(cp, opts.server);
     if (!server.caPem) throw new Error('startSuite serves certificate files; self-signed mode has no 127.0.0.1 certificate');
+    // The guard first: it can only be seen to deny while no webhook injects the probe Pod.
+    const guard = await registerGuard(cp.kubeConfig);
     const webhooks = await registerWebhooks(cp.kubeConfig, { url: server.url, caPem: server.caPem });
     const running = server;
     return {
       cp,
       server: running,
       webhooks,
+      guard,
       diagnostics: () =>
         `--- credinject log (tail) ---\n${running.logTail(25)}\n--- kube-apiserver log (tail) ---\n${cp.logTail('kube-apiserver', 15)}`,
       async stop() {
@@ -87,6 +93,9 @@ export function useSuite(opts: StartSuiteOptions = {}): E2ESuite {
     },
     get webhooks() {
       return current().webhooks;
+    },
+    get guard() {
+      return current().guard;
     },
     diagnostics: () => current().diagnostics(),
     stop: () => current().stop(),
