@@ -54,7 +54,7 @@ configurations:
   - kustomizeconfig.yaml
 YAML
 
-# The webhooks exclude their own namespace by name (kubernetes.io/metadata.name NotIn [...]). An
+# The webhooks and the guard's binding exclude their own namespace by name (kubernetes.io/metadata.name NotIn [...]). An
 # overlay's `namespace:` renames the Namespace object; declaring those values as references to a
 # Namespace makes kustomize rewrite them with it (and leaves kube-system, which it does not build).
 cat >"${tmp}/kustomizeconfig.yaml" <<YAML
@@ -68,6 +68,9 @@ nameReference:
       - kind: ValidatingWebhookConfiguration
         group: admissionregistration.k8s.io
         path: webhooks/namespaceSelector/matchExpressions/values
+      - kind: ValidatingAdmissionPolicyBinding
+        group: admissionregistration.k8s.io
+        path: spec/matchResources/namespaceSelector/matchExpressions/values
 YAML
 
 for f in namespace.yaml credinject.yaml kustomization.yaml kustomizeconfig.yaml; do

@@ -8,7 +8,13 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { KubernetesObject, V1MutatingWebhookConfiguration, V1RoleBinding, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1MutatingWebhookConfiguration,
+  V1RoleBinding,
+  V1ValidatingAdmissionPolicyBinding,
+  V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '../fixtures/runCli.js';
@@ -57,6 +63,8 @@ describe.skipIf(!kustomize)('deploy/ under a kustomize overlay', () => {
       'secrets.validate.credinject.dev': ['kube-system'],
       'workloads.validate.credinject.dev': ['kube-system', 'platform-credinject'],
     });
+    const guardBinding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding') as V1ValidatingAdmissionPolicyBinding;
+    expect(guardBinding.spec?.matchResources?.namespaceSelector?.matchExpressions?.flatMap((e) => e.values ?? [])).toEqual(['kube-system', 'platform-credinject']);
     expect(JSON.stringify(objects)).not.toContain('credinject-system');
     for (const h of webhooksOf(objects)) expect(h.clientConfig.service?.namespace, h.name).toBe('platform-credinject');
     const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') as V1RoleBinding[];

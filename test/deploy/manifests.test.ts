@@ -226,7 +226,7 @@ describe('the guard (ValidatingAdmissionPolicy)', () => {
     const [validation] = policy.spec?.validations ?? [];
     expect(validation?.expression).toContain("object.metadata.annotations['credinject.dev/status'] == 'injected'");
     expect(validation?.messageExpression).toContain('credential injector did not run for Pod ');
-    expect(validation?.messageExpression).toContain(`kubectl -n ${NAMESPACE} get pods,endpoints`);
+    expect(validation?.messageExpression).toContain('kubectl get pods,endpoints -A -l app.kubernetes.io/name=credinject');
   });
 });
 

@@ -100,7 +100,7 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
     await setMutatingFailurePolicy(suite.cp.kubeConfig, 'credinject', 'Ignore', ['pods.mutate.credinject.dev']);
     const denied = await createWhen(podRequesting('fail-open', 'aws-s3'), ({ error }) => deniedByGuard(error, suite.guard));
     expect(denied.error).toContain('credential injector did not run for Pod fail-open');
-    expect(denied.error).toContain('kubectl -n credinject-system get pods,endpoints -l app.kubernetes.io/name=credinject');
+    expect(denied.error).toContain('kubectl get pods,endpoints -A -l app.kubernetes.io/name=credinject');
 
     await setValidatingFailurePolicy(suite.cp.kubeConfig, 'credinject', 'Ignore', ['workloads.validate.credinject.dev']);
     const err = await expectApiError(core.createNamespacedPod({ namespace, body: podRequesting('fail-open', 'aws-s3') }));
