@@ -47,6 +47,7 @@ const { watchedResources } = await import('../dist/view/watchedResources.js');
 const { startResilientInformer } = await import('../dist/kube/resilientInformer.js');
 const { createCredentialStore } = await import('../dist/view/credentialStore.js');
 const { createUsageIndex } = await import('../dist/view/usageIndex.js');
+const { createServiceAccountStore } = await import('../dist/view/serviceAccountStore.js');
 const { deletionCheck } = await import('../dist/admission/deletionCheck.js');
 const { validate } = await import('../dist/admission/validate.js');
 const { clusterShape, countOf, credentialName, namespaceName, namespaces, objectAt, prng } = await import('./syntheticCluster.mjs');
@@ -166,9 +167,12 @@ console.log(`machine: ${machineDescription()}`);
 const baseline = memory();
 const credentials = createCredentialStore();
 const usage = createUsageIndex();
-const resources = watchedResources(kubeConfig, credentials, usage).map((resource) => ({ ...resource, listPage: pager(resource.name) }));
+const watched = watchedResources(kubeConfig, { credentials, usage, serviceAccounts: createServiceAccountStore() });
+const resources = [watched.secrets, ...watched.users, watched.serviceAccounts].map((resource) => ({ ...resource, listPage: pager(resource.name) }));
 const secretCount = countOf(shape, 'secrets');
-const userCount = resources.slice(1).reduce((n, r) => n + countOf(shape, r.name), 0);
+const userCount = watched.users.reduce((n, r) => n + countOf(shape, r.name), 0);
+// One ServiceAccount per namespace gives its Pods a credential, and counts as its user.
+const serviceAccountUsers = namespaces;
 const fillStart = performance.now();
 const informers = resources.map((resource) => startResilientInformer(kubeConfig, resource, { logger, pageSize: 500 }));
 try {
@@ -187,8 +191,8 @@ try {
     if (done) break;
   }
   const sizes = usage.sizes();
-  if (credentials.size() !== secretCount || sizes.users !== userCount) {
-    throw new Error(`index holds ${credentials.size()} credentials and ${sizes.users} users, expected ${secretCount} and ${userCount}`);
+  if (credentials.size() !== secretCount || sizes.users !== userCount + serviceAccountUsers) {
+    throw new Error(`index holds ${credentials.size()} credentials and ${sizes.users} users, expected ${secretCount} and ${userCount + serviceAccountUsers}`);
   }
 
   // DELETE checks: credentials picked at random across the cluster (most are in use, so most
@@ -230,7 +234,7 @@ try {
   await Promise.all(informers.map((informer) => informer.stop()));
   const serve = cli['no-serve'] ? undefined : await measureServe();
   const objects = secretCount + userCount;
-  console.log(`filled ${secretCount} credential Secrets and ${userCount} users (${Object.entries(perNamespace).map(([r, c]) => `${c * namespaces} ${r}`).join(', ')}) in ${fmt(fillSeconds, 1)} s through ${informers.length} informers`);
+  console.log(`filled ${secretCount} credential Secrets and ${userCount} users (${Object.entries(perNamespace).map(([r, c]) => `${c * namespaces} ${r}`).join(', ')}) and ${countOf(shape, 'serviceaccounts')} ServiceAccounts in ${fmt(fillSeconds, 1)} s through ${informers.length} informers`);
   console.log(`  every user references the shared credential of its namespace plus 1-3 others, ${fmt(shape.handWired * 100, 0)}% of them by hand: ${sizes.credentials} Secrets in use`);
   console.log(`memory after gc, MB   baseline   just filled   settled   settled - baseline`);
   console.log(`  rss                ${fmt(baseline.rss, 1).padStart(8)} ${fmt(filled.rss, 1).padStart(13)} ${fmt(settled.rss, 1).padStart(9)} ${fmt(delta.rss, 1).padStart(12)}   (peak during the fill ${fmt(peakRss, 0)} MB)`);

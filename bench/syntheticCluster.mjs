@@ -52,6 +52,7 @@ const meta = (name, namespace, i, extra = {}) => ({
 
 export const kinds = {
   secrets: ['v1', 'Secret'],
+  serviceaccounts: ['v1', 'ServiceAccount'],
   pods: ['v1', 'Pod'],
   replicasets: ['apps/v1', 'ReplicaSet'],
   deployments: ['apps/v1', 'Deployment'],
@@ -62,8 +63,20 @@ export const kinds = {
 };
 
 /** How many objects of a resource the cluster holds. */
+/** ServiceAccounts per namespace: `default` and four of apps, one of which gives its Pods the shared credential. */
+export const serviceAccountsPerNamespace = 5;
+
 export function countOf(shape, resource) {
+  if (resource === 'serviceaccounts') return namespaces * serviceAccountsPerNamespace;
   return namespaces * (resource === 'secrets' ? shape.secretsPerNamespace : shape.perNamespace[resource]);
+}
+
+function serviceAccountAt(index) {
+  const n = Math.floor(index / serviceAccountsPerNamespace);
+  const i = index % serviceAccountsPerNamespace;
+  const name = i === 0 ? 'default' : `app-${i}`;
+  const annotations = i === 1 ? { 'credinject.dev/inject': 'registry' } : { 'eks.amazonaws.com/role-arn': `arn:aws:iam::000000000000:role/${name}` };
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(name, namespaceName(n), index, { annotations }) };
 }
 
 function secretAt(shape, index) {
@@ -135,5 +148,6 @@ function userAt(shape, resource, index) {
 
 /** Object `index` of `resource` (a plural name of `kinds`). */
 export function objectAt(shape, resource, index) {
+  if (resource === 'serviceaccounts') return serviceAccountAt(index);
   return resource === 'secrets' ? secretAt(shape, index) : userAt(shape, resource, index);
 }

@@ -2,13 +2,14 @@ import type { Decision } from '../contract/decision.js';
 import type { InjectionOptions } from '../engine/options.js';
 import { planAdmission } from '../engine/planAdmission.js';
 import { isPod, isWorkload } from '../contract/workloadKinds.js';
+import { inheritedRequest } from './inheritedRequest.js';
 import { allowed } from './response.js';
 import type { AdmissionRequest } from './review.js';
 import type { AdmissionStore } from './store.js';
 
 /**
- * The mutating webhook: Pods are injected at CREATE (their spec is immutable afterwards), workloads
- * are prepared at CREATE/UPDATE. The engine decides (including letting unchanged UPDATEs and objects
+ * The mutating webhook: Pods are injected at CREATE (their spec is immutable afterwards), with the
+ * request annotations of their ServiceAccount under their own; workloads are prepared at CREATE/UPDATE. The engine decides (including letting unchanged UPDATEs and objects
  * being deleted through); this only picks what reaches it.
  */
 export function mutate(request: AdmissionRequest, store: AdmissionStore, options: InjectionOptions): Decision {
@@ -18,6 +19,8 @@ export function mutate(request: AdmissionRequest, store: AdmissionStore, options
   const pod = isPod(request.kind);
   if (!pod && !isWorkload(request.kind)) return allowed();
   if (pod && operation !== 'CREATE') return allowed();
-  const input = { object, namespace: request.namespace ?? '', operation, kind: request.kind, ...(request.oldObject ? { oldObject: request.oldObject } : {}) };
-  return planAdmission(input, store.credentials, options);
+  const namespace = request.namespace ?? '';
+  const input = { object, namespace, operation, kind: request.kind, ...(request.oldObject ? { oldObject: request.oldObject } : {}) };
+  const inherited = pod ? inheritedRequest(object, namespace, store) : undefined;
+  return planAdmission(inherited ? { ...input, inherited } : input, store.credentials, options);
 }

@@ -15,8 +15,16 @@ export interface UsageIndex {
   usersOf(namespace: string, credential: string, limit?: number): CredentialUsers;
 }
 
+/** The request annotations of ServiceAccounts that carry any (docs/reference.md, "Namespace opt-in"). */
+export interface ServiceAccountLookup {
+  /** `credinject.dev/inject` and the other request annotations of the ServiceAccount; undefined when it has none. */
+  requestOf(namespace: string, name: string): Readonly<Record<string, string>> | undefined;
+}
+
 /** What the admission handlers read: credential metadata and usage, never the cluster itself. */
 export interface AdmissionStore {
   credentials: CredentialLookup;
   usage: UsageIndex;
+  /** Absent where there are no ServiceAccounts to read (a credentials file). */
+  serviceAccounts?: ServiceAccountLookup;
 }

@@ -9,6 +9,7 @@ import { keys } from '../contract/keys.js';
 import { shortWarning } from '../contract/warnings.js';
 import { deletionCheck, type DeletionRequest } from './deletionCheck.js';
 import { isPod, isSecret, isWorkload } from '../contract/workloadKinds.js';
+import { inheritedRequest } from './inheritedRequest.js';
 import { objectMeta } from './objectMeta.js';
 import { allowed } from './response.js';
 import type { AdmissionRequest } from './review.js';
@@ -38,7 +39,8 @@ export function validate(request: AdmissionRequest, store: AdmissionStore, setti
   // A running pod's spec cannot change; a pod UPDATE (labels, finalizers) is no reason to deny.
   if (isPod(request.kind) && request.operation === 'UPDATE') return allowed();
   // On UPDATE the engine lets unchanged references and objects being deleted through.
-  const input = { object: request.object, namespace, operation: request.operation, kind: request.kind };
+  const inherited = isPod(request.kind) ? inheritedRequest(request.object, namespace, store) : undefined;
+  const input = { object: request.object, namespace, operation: request.operation, kind: request.kind, ...(inherited ? { inherited } : {}) };
   const oldObject = request.operation === 'UPDATE' ? (request.oldObject ?? undefined) : undefined;
   const denial = checkReferences(oldObject === undefined ? input : { ...input, oldObject }, store.credentials, settings.injection ?? defaultInjectionOptions);
   return denial ? { patch: [], warnings: [], denial } : allowed();

@@ -22,4 +22,6 @@ export const keys = {
   mountPathFor: 'mount-path.credinject.dev/',
   /** Prefix form: `env-prefix.credinject.dev/<credential>`. */
   envPrefixFor: 'env-prefix.credinject.dev/',
+  /** Label on a Namespace: `enabled` sends all its Pods to the webhooks (a namespaceSelector reads it). */
+  injectionLabel: 'credinject.dev/injection',
 } as const;

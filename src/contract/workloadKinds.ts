@@ -87,7 +87,12 @@ export function isSecret(gvk: GroupKind): boolean {
   return gvk.group === '' && gvk.kind === 'Secret';
 }
 
-/** The rank of a user named `Kind/name`; unknown kinds come last. */
+/**
+ * The rank of a user named `Kind/name`: a ServiceAccount that gives credentials to its Pods comes
+ * after the workloads and before the Pods (it is what to edit); unknown kinds come last.
+ */
 export function userRank(user: string): number {
-  return entryOf(user.slice(0, user.indexOf('/')))?.rank ?? userKinds.length;
+  const kind = user.slice(0, user.indexOf('/'));
+  if (kind === 'ServiceAccount') return table.Pod.rank - 0.5;
+  return entryOf(kind)?.rank ?? userKinds.length;
 }

@@ -5,6 +5,7 @@ import { isRecord } from '../contract/json.js';
 import { type KindInfo, userKindOf, userKindOfObject } from '../contract/workloadKinds.js';
 import type { PodTemplate } from './injectPodTemplate.js';
 import { objectShapeProblems } from './podShape.js';
+import { withServiceAccountRequest } from './serviceAccountRequest.js';
 import { copyWorkloadAnnotations, dropRemovedWorkloadAnnotations, effectiveRequest } from './workloadAnnotations.js';
 
 /** One object under admission, as the webhooks or the CLI see it. */
@@ -21,6 +22,11 @@ export interface AdmissionInput {
    * `apiVersion` and `kind` decide, exactly as the webhooks are registered.
    */
   kind?: { group: string; kind: string };
+  /**
+   * For a Pod: the request annotations of the ServiceAccount it runs as, merged in under its own
+   * (the admission store looks them up; the engine stays pure).
+   */
+  inherited?: Readonly<Record<string, string>>;
 }
 
 type KubeObject = Record<string, unknown> & { metadata?: V1ObjectMeta };
@@ -32,7 +38,8 @@ export interface PreparedObject {
   original: KubeObject;
   /**
    * Copy-on-write of the original in which the workload-level request annotations were copied into
-   * the pod template (and, on UPDATE, removed ones taken back out). For a Pod, the original itself.
+   * the pod template (and, on UPDATE, removed ones taken back out). For a Pod, the original with
+   * its ServiceAccount's request annotations copied in (the original itself when there are none).
    */
   prepared: KubeObject;
   /** The pod template inside `prepared`; for a Pod, the Pod. */
@@ -93,7 +100,10 @@ export function prepareObject(input: AdmissionInput): PreparedObject | Malformed
   if (problems.length > 0) return { info, malformed: { reason: 'InvalidObject', message: problems.slice(0, namedProblems).join('; ') } };
   const original = input.object as KubeObject;
   const unchanged = isUnchanged(input, original, info);
-  if (info.kind === 'Pod') return { info, original, prepared: original, template: original as PodTemplate, unchanged };
+  if (info.kind === 'Pod') {
+    const pod = withServiceAccountRequest(original, input.inherited);
+    return { info, original, prepared: pod, template: pod as PodTemplate, unchanged };
+  }
   const { copy, node } = copyAlong(original, info.templatePath.slice(0, -1));
   const last = info.templatePath.at(-1)!;
   const found = node[last];

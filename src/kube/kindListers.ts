@@ -32,9 +32,15 @@ type ListerPair = {
  * client-node's typed list calls by kind. A `Record` over every kind of the one table in
  * contract/workloadKinds.ts: a kind added there and not here does not compile.
  */
-const listers: Readonly<Record<UserKind | 'Secret', ListerPair>> = {
+type ListedKind = UserKind | 'Secret' | 'ServiceAccount';
+
+const listers: Readonly<Record<ListedKind, ListerPair>> = {
   Pod: { all: (a, p) => a.core.listPodForAllNamespaces(p), namespaced: (a, p) => a.core.listNamespacedPod(p) },
   Secret: { all: (a, p) => a.core.listSecretForAllNamespaces(p), namespaced: (a, p) => a.core.listNamespacedSecret(p) },
+  ServiceAccount: {
+    all: (a, p) => a.core.listServiceAccountForAllNamespaces(p),
+    namespaced: (a, p) => a.core.listNamespacedServiceAccount(p),
+  },
   Deployment: { all: (a, p) => a.apps.listDeploymentForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedDeployment(p) },
   StatefulSet: { all: (a, p) => a.apps.listStatefulSetForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedStatefulSet(p) },
   DaemonSet: { all: (a, p) => a.apps.listDaemonSetForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedDaemonSet(p) },
@@ -44,7 +50,7 @@ const listers: Readonly<Record<UserKind | 'Secret', ListerPair>> = {
 };
 
 /** Makes listers for one kubeconfig; the API clients are created once. */
-export function kindListers(kubeConfig: KubeConfig): (kind: UserKind | 'Secret', namespace?: string) => Lister {
+export function kindListers(kubeConfig: KubeConfig): (kind: ListedKind, namespace?: string) => Lister {
   const apis: Apis = {
     core: kubeConfig.makeApiClient(CoreV1Api),
     apps: kubeConfig.makeApiClient(AppsV1Api),
@@ -63,4 +69,12 @@ export function watchPath(info: Pick<KindInfo, 'apiVersion' | 'plural'>): string
 
 /** The Secret resource, which is not a user kind but is listed and watched the same way. */
 export const secretResource = { apiVersion: 'v1', plural: 'secrets' } as const;
+export const serviceAccountResource = { apiVersion: 'v1', plural: 'serviceaccounts' } as const;
+export const namespaceResource = { apiVersion: 'v1', plural: 'namespaces' } as const;
+
+/** Pages of the cluster's Namespaces (cluster-scoped, so not one of the kinds above). */
+export function namespaceLister(kubeConfig: KubeConfig): Lister {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return (page) => core.listNamespace(page);
+}
 

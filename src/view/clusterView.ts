@@ -2,24 +2,29 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createCredentialStore } from './credentialStore.js';
 import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
 import { watchedResources } from './watchedResources.js';
+import { createServiceAccountStore } from './serviceAccountStore.js';
 import { createUsageIndex } from './usageIndex.js';
 import type { KubeView } from './view.js';
 
 /**
- * The in-cluster view: one resilient informer per watched resource feeding the credential store and
- * the usage index. The request path only reads these maps; it never calls the API server.
+ * The in-cluster view: one resilient informer per watched resource feeding the credential store,
+ * the usage index and the ServiceAccounts' requests. The request path only reads these maps; it never calls the API server.
  */
 export function startClusterView(kubeConfig: KubeConfig, options: InformerOptions): KubeView {
   const credentials = createCredentialStore();
   const usage = createUsageIndex();
-  const [secrets, ...users] = watchedResources(kubeConfig, credentials, usage);
+  const serviceAccounts = createServiceAccountStore();
+  const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts });
+  // Secrets first, then Pods and workloads: the order informers start in (and report sync).
   const informers = [
-    startResilientInformer(kubeConfig, secrets, options),
-    ...users.map((resource) => startResilientInformer(kubeConfig, resource, options)),
+    startResilientInformer(kubeConfig, resources.secrets, options),
+    ...resources.users.map((resource) => startResilientInformer(kubeConfig, resource, options)),
+    startResilientInformer(kubeConfig, resources.serviceAccounts, options),
   ];
   return {
     credentials,
     usage,
+    serviceAccounts,
     syncState: () => Object.fromEntries(informers.map((informer) => [informer.name, informer.synced()])),
     async stop() {
       await Promise.all(informers.map((informer) => informer.stop()));

@@ -2,6 +2,7 @@ import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
 import { objectUsage } from '../engine/objectUsage.js';
+import { requestAnnotationsOf } from '../engine/serviceAccountRequest.js';
 import type { UserKind } from '../contract/workloadKinds.js';
 
 /**
@@ -45,4 +46,14 @@ export function credentialEntry(secret: V1Secret): CredentialEntry {
  */
 export function usageEntry(object: KubernetesObject, kind: UserKind): UsageEntry {
   return { metadata: identity(object), ...objectUsage(object, kind) };
+}
+
+export interface ServiceAccountEntry extends KubernetesObject {
+  metadata: Identity;
+  /** Its `credinject.dev/` request annotations; other annotations (cloud IAM roles, …) are dropped. */
+  request: Record<string, string>;
+}
+
+export function serviceAccountEntry(serviceAccount: KubernetesObject): ServiceAccountEntry {
+  return { metadata: identity(serviceAccount), request: requestAnnotationsOf(serviceAccount.metadata?.annotations) };
 }

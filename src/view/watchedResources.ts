@@ -1,10 +1,19 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { keys } from '../contract/keys.js';
 import { userKinds, type UserKind } from '../contract/workloadKinds.js';
-import { kindListers, type Lister, secretResource, watchPath } from '../kube/kindListers.js';
+import { kindListers, type Lister, secretResource, serviceAccountResource, watchPath } from '../kube/kindListers.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
 import type { CredentialStore } from './credentialStore.js';
-import { credentialEntry, usageEntry, type CredentialEntry, type UsageEntry } from './projections.js';
+import { requestedCredentialNames } from '../engine/injectionRequest.js';
+import {
+  credentialEntry,
+  serviceAccountEntry,
+  usageEntry,
+  type CredentialEntry,
+  type ServiceAccountEntry,
+  type UsageEntry,
+} from './projections.js';
+import type { ServiceAccountStore } from './serviceAccountStore.js';
 import type { MutableUsageIndex } from './usageIndex.js';
 
 export type { WatchedResource } from '../kube/watchedResource.js';
@@ -21,15 +30,49 @@ function usageResource(kind: UserKind, plural: string, path: string, listPage: L
 }
 
 /**
- * Secrets by label (the API server filters them), Pods and workloads all (annotations cannot be
- * selected on): every object is reduced to its references on arrival, so the cost of watching all
- * of them is the stream, not the memory.
+ * ServiceAccounts with request annotations give them to the Pods that run as them, and count as a
+ * user of those credentials (`ServiceAccount/<name>`): deleting one breaks every such Pod's next start.
+ */
+function serviceAccountsResource(lister: Lister, serviceAccounts: ServiceAccountStore, usage: MutableUsageIndex): WatchedResource<ServiceAccountEntry> {
+  return {
+    name: serviceAccountResource.plural,
+    path: watchPath(serviceAccountResource),
+    listPage: lister,
+    project: (object) => serviceAccountEntry(object),
+    upsert({ metadata, request }) {
+      serviceAccounts.set(metadata.namespace, metadata.name, request);
+      usage.set({ ...metadata, kind: 'ServiceAccount', credentials: requestedCredentialNames(request) });
+    },
+    remove({ metadata }) {
+      serviceAccounts.delete(metadata.namespace, metadata.name);
+      usage.remove(metadata.namespace, 'ServiceAccount', metadata.name);
+    },
+  };
+}
+
+/** Where the informers' entries go. */
+export interface ViewSinks {
+  credentials: CredentialStore;
+  usage: MutableUsageIndex;
+  serviceAccounts: ServiceAccountStore;
+}
+
+export interface WatchedResources {
+  secrets: WatchedResource<CredentialEntry>;
+  /** Pods, then the workload kinds. */
+  users: WatchedResource<UsageEntry>[];
+  serviceAccounts: WatchedResource<ServiceAccountEntry>;
+}
+
+/**
+ * Secrets by label (the API server filters them); Pods, workloads and ServiceAccounts all
+ * (annotations cannot be selected on): every object is reduced to its references on arrival, so the
+ * cost of watching all of them is the stream, not the memory.
  */
 export function watchedResources(
   kubeConfig: KubeConfig,
-  credentials: CredentialStore,
-  usage: MutableUsageIndex,
-): [WatchedResource<CredentialEntry>, ...WatchedResource<UsageEntry>[]] {
+  { credentials, usage, serviceAccounts }: ViewSinks,
+): WatchedResources {
   const lister = kindListers(kubeConfig);
   const secrets: WatchedResource<CredentialEntry> = {
     name: secretResource.plural,
@@ -42,5 +85,9 @@ export function watchedResources(
   };
   // Pods first, then workloads: the order informers start in (and report sync) stays as it was.
   const kinds = [...userKinds.filter((info) => info.kind === 'Pod'), ...userKinds.filter((info) => info.kind !== 'Pod')];
-  return [secrets, ...kinds.map((info) => usageResource(info.kind, info.plural, watchPath(info), lister(info.kind), usage))];
+  return {
+    secrets,
+    users: kinds.map((info) => usageResource(info.kind, info.plural, watchPath(info), lister(info.kind), usage)),
+    serviceAccounts: serviceAccountsResource(lister('ServiceAccount'), serviceAccounts, usage),
+  };
 }

@@ -2,6 +2,7 @@ import jsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { mutate } from '../../src/admission/mutate.js';
 import { defaultInjectionOptions } from '../../src/engine/options.js';
+import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
 import { fixtureView, requestOf } from './reviews.js';
 
 const view = fixtureView();
@@ -70,5 +71,55 @@ describe('mutate', () => {
     ['a Pod without the annotation', 'pod-create-no-annotation', {}],
   ])('lets %s through untouched', (_label, name, changes) => {
     expect(run(name, changes)).toEqual({ patch: [], warnings: [] });
+  });
+});
+
+describe('mutate: a ServiceAccount that asks for credentials', () => {
+  const serviceAccounts = createServiceAccountStore();
+  serviceAccounts.set('ml', 'default', { 'credinject.dev/inject': 'aws-s3' });
+  serviceAccounts.set('ml', 'trainer', { 'credinject.dev/inject': 'hf-token' });
+  const store = { ...fixtureView(), serviceAccounts };
+  const podAs = (serviceAccountName: string | undefined, annotations?: Record<string, string>) => {
+    const request = requestOf('pod-create-no-annotation');
+    const object = request.object as Record<string, any>;
+    if (serviceAccountName) object.spec.serviceAccountName = serviceAccountName;
+    if (annotations) object.metadata.annotations = annotations;
+    return request;
+  };
+  const injectedInto = (request: ReturnType<typeof podAs>) => {
+    const decision = mutate(request, store, defaultInjectionOptions);
+    expect(decision.denial).toBeUndefined();
+    return jsonPatch.applyPatch(structuredClone(request.object), decision.patch, true, false).newDocument as Record<string, any>;
+  };
+
+  it('gives its credentials to a Pod without annotations that runs as it, and records the request on the Pod', () => {
+    const pod = injectedInto(podAs('trainer'));
+    expect(pod.metadata.annotations).toMatchObject({ 'credinject.dev/inject': 'hf-token', 'credinject.dev/status': 'injected', 'credinject.dev/injected': 'hf-token' });
+    expect(pod.spec.containers[0].env.map((e: { name: string }) => e.name)).toContain('HF_TOKEN');
+  });
+
+  it('applies to the default ServiceAccount when the Pod names none', () => {
+    expect(injectedInto(podAs(undefined)).metadata.annotations['credinject.dev/injected']).toBe('aws-s3');
+  });
+
+  it('lets the Pod own annotations win', () => {
+    const pod = injectedInto(podAs('trainer', { 'credinject.dev/inject': 'aws-s3' }));
+    expect(pod.metadata.annotations['credinject.dev/injected']).toBe('aws-s3');
+  });
+
+  it('is idempotent on reinvocation', () => {
+    const pod = injectedInto(podAs('trainer'));
+    const again = mutate({ ...podAs('trainer'), object: pod }, store, defaultInjectionOptions);
+    expect(again.patch).toEqual([]);
+  });
+
+  it('leaves Pods of other ServiceAccounts and namespaces alone', () => {
+    expect(mutate(podAs('nobody'), store, defaultInjectionOptions).patch).toEqual([]);
+    expect(mutate({ ...podAs('trainer'), namespace: 'other' }, store, defaultInjectionOptions).patch).toEqual([]);
+  });
+
+  it('denies, naming the credential, when the ServiceAccount asks for one that does not exist', () => {
+    serviceAccounts.set('ml', 'broken', { 'credinject.dev/inject': 'no-such-credential' });
+    expect(mutate(podAs('broken'), store, defaultInjectionOptions).denial?.message).toContain('"no-such-credential"');
   });
 });

@@ -41,7 +41,12 @@ const webhooksOf = (objects: KubernetesObject[]) =>
     .filter((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'ValidatingWebhookConfiguration')
     .flatMap((o) => (o as V1MutatingWebhookConfiguration | V1ValidatingWebhookConfiguration).webhooks ?? []);
 const excluded = (objects: KubernetesObject[]) =>
-  Object.fromEntries(webhooksOf(objects).map((h) => [h.name, h.namespaceSelector?.matchExpressions?.flatMap((e) => e.values ?? [])]));
+  Object.fromEntries(
+    webhooksOf(objects).map((h) => [
+      h.name,
+      h.namespaceSelector?.matchExpressions?.filter((e) => e.key === 'kubernetes.io/metadata.name').flatMap((e) => e.values ?? []),
+    ]),
+  );
 
 describe.skipIf(!kustomize)('deploy/ under a kustomize overlay', () => {
   it('builds as it is, excluding credinject-system', () => {
@@ -57,6 +62,8 @@ describe.skipIf(!kustomize)('deploy/ under a kustomize overlay', () => {
     }
     expect(excluded(objects)).toEqual({
       'pods.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
+      'namespace-pods.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
+      'namespace-pods.validate.credinject.dev': ['kube-system', 'platform-credinject'],
       'workloads.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       'cronjobs.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       // It sees the release namespace on purpose (cluster credentials live there).

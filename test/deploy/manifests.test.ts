@@ -93,15 +93,17 @@ describe('deploy/', () => {
 });
 
 describe('webhook configurations', () => {
-  it('name exactly the five public webhooks', () => {
+  it('name exactly the seven public webhooks', () => {
     expect(mutating.webhooks?.map((h) => h.name)).toEqual([
       'pods.mutate.credinject.dev',
+      'namespace-pods.mutate.credinject.dev',
       'workloads.mutate.credinject.dev',
       'cronjobs.mutate.credinject.dev',
     ]);
     expect(validating.webhooks?.map((h) => h.name)).toEqual([
       'secrets.validate.credinject.dev',
       'workloads.validate.credinject.dev',
+      'namespace-pods.validate.credinject.dev',
     ]);
   });
 
@@ -113,14 +115,26 @@ describe('webhook configurations', () => {
     expect(h.failurePolicy).toBe('Fail');
   });
 
-  it.each(allWebhooks.filter((h) => h.name !== 'secrets.validate.credinject.dev').map((h) => [h.name, h] as const))(
-    '%s: never sees kube-system or its own namespace',
-    (_name, h) => {
-      expect(h.namespaceSelector).toEqual({
-        matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] }],
-      });
-    },
-  );
+  const notSystem = { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] };
+  const injectionLabel = (operator: 'In' | 'NotIn') => ({ key: 'credinject.dev/injection', operator, values: ['enabled'] });
+  it.each([
+    ['pods.mutate.credinject.dev', [notSystem, injectionLabel('NotIn')]],
+    ['namespace-pods.mutate.credinject.dev', [notSystem, injectionLabel('In')]],
+    ['workloads.mutate.credinject.dev', [notSystem]],
+    ['cronjobs.mutate.credinject.dev', [notSystem]],
+    ['workloads.validate.credinject.dev', [notSystem]],
+    ['namespace-pods.validate.credinject.dev', [notSystem, injectionLabel('In')]],
+  ])('%s: never sees kube-system or its own namespace, and splits Pods by the injection label', (name, matchExpressions) => {
+    expect(allWebhooks.find((h) => h.name === name)?.namespaceSelector).toEqual({ matchExpressions });
+  });
+
+  it('sends every Pod of a namespace labelled for injection to one mutating webhook, and the rest only when annotated', () => {
+    const h = hook(mutating.webhooks, 'namespace-pods.mutate.credinject.dev');
+    expect(h.rules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
+    expect(h.matchConditions ?? []).toEqual([]);
+    const validatingHook = hook(validating.webhooks, 'namespace-pods.validate.credinject.dev');
+    expect(validatingHook.matchConditions).toEqual([{ name: 'not-annotated', expression: `!(${onObject})` }]);
+  });
 
   // Cluster credentials live in the release namespace and are validated like any other. Failing
   // closed there cannot wedge the server: the objectSelector only matches labelled credentials, and
@@ -137,6 +151,8 @@ describe('webhook configurations', () => {
     ['cronjobs.mutate.credinject.dev', '/mutate'],
     ['secrets.validate.credinject.dev', '/validate'],
     ['workloads.validate.credinject.dev', '/validate'],
+    ['namespace-pods.mutate.credinject.dev', '/mutate'],
+    ['namespace-pods.validate.credinject.dev', '/validate'],
   ])('%s is served by the Service at %s', (name, path) => {
     expect(allWebhooks.find((h) => h.name === name)?.clientConfig).toEqual({
       service: { name: 'credinject', namespace: NAMESPACE, path, port: 443 },
@@ -214,10 +230,11 @@ describe('the guard (ValidatingAdmissionPolicy)', () => {
   const { policy, binding } = guardPolicy(objects);
   const podsMutate = () => hook(mutating.webhooks, 'pods.mutate.credinject.dev');
 
-  it('judges Pod CREATEs exactly when pods.mutate is called for them, in the same namespaces', () => {
+  it('judges Pod CREATEs with the annotation pods.mutate is called for, in every namespace the webhooks see', () => {
     expect(policy.spec?.matchConstraints?.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }]);
     expect(policy.spec?.matchConditions?.map((c) => c.expression)).toEqual(podsMutate().matchConditions?.map((c) => c.expression));
-    expect(binding.spec?.matchResources?.namespaceSelector).toEqual(podsMutate().namespaceSelector);
+    // Annotated Pods of namespaces labelled for injection go to namespace-pods.mutate: judged too.
+    expect(binding.spec?.matchResources?.namespaceSelector).toEqual(hook(validating.webhooks, 'workloads.validate.credinject.dev').namespaceSelector);
   });
 
   it('denies a Pod that is not credinject.dev/status=injected, saying the injector did not run and where to look', () => {
@@ -323,7 +340,7 @@ describe('RBAC', () => {
   it('reads cluster-wide, and only reads', () => {
     const role = find<V1ClusterRole>('ClusterRole', 'credinject');
     expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['secrets', 'pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['secrets', 'pods', 'namespaces', 'serviceaccounts'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps'], resources: workloadKinds, verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] },
     ]);

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCredentialStore } from '../../src/view/credentialStore.js';
 import { startResilientInformer, type RunningInformer } from '../../src/kube/resilientInformer.js';
+import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
 import { watchedResources } from '../../src/view/watchedResources.js';
 import { createUsageIndex } from '../../src/view/usageIndex.js';
 import { eventually, startFakeApiServer } from './fakeApiServer.js';
@@ -25,7 +26,7 @@ async function setup(options: { watchdogMs?: number; pageSize?: number } = {}) {
   const api = await startFakeApiServer('/api/v1/secrets');
   const store = createCredentialStore();
   const kubeConfig = api.kubeConfig();
-  const [secrets] = watchedResources(kubeConfig, store, createUsageIndex());
+  const { secrets } = watchedResources(kubeConfig, { credentials: store, usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() });
   const restarts: string[] = [];
   const start = (): RunningInformer => {
     const informer = startResilientInformer(kubeConfig, secrets, {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCredentialStore } from '../../src/view/credentialStore.js';
 import { startResilientInformer } from '../../src/kube/resilientInformer.js';
 import { watchedResources } from '../../src/view/watchedResources.js';
+import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
 import { createUsageIndex } from '../../src/view/usageIndex.js';
 import { eventually, startFakeApiServer } from '../kube/fakeApiServer.js';
 
@@ -24,7 +25,7 @@ async function usageWorld(path: string, plural: string) {
   cleanups.push(() => api.close());
   const usage = createUsageIndex();
   const kubeConfig = api.kubeConfig();
-  const [, ...users] = watchedResources(kubeConfig, createCredentialStore(), usage);
+  const { users } = watchedResources(kubeConfig, { credentials: createCredentialStore(), usage, serviceAccounts: createServiceAccountStore() });
   const resource = users.find((r) => r.name === plural)!;
   const start = () => {
     const informer = startResilientInformer(kubeConfig, resource, { logger: pino({ level: 'silent' }) });

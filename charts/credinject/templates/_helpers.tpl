@@ -141,8 +141,8 @@ namespaceSelector:
 
 {{/*
 The namespaces a webhook or the guard acts in: never kube-system, the release namespace (unless
-"seesReleaseNamespace") or excludedNamespaces. Call with (dict "root" $); add "optedIn" true for
-only the namespaces labelled credinject.dev/injection=enabled.
+"seesReleaseNamespace") or excludedNamespaces. Call with (dict "root" $); add "optedIn" "In" for
+only the namespaces labelled credinject.dev/injection=enabled, "NotIn" for only the others.
 */}}
 {{- define "credinject.namespaceSelector" -}}
 {{- $root := .root -}}
@@ -154,9 +154,9 @@ matchExpressions:
       {{- range (concat (list "kube-system") $own $root.Values.excludedNamespaces) | uniq }}
       - {{ . | quote }}
       {{- end }}
-  {{- if .optedIn }}
+  {{- with .optedIn }}
   - key: credinject.dev/injection
-    operator: In
+    operator: {{ . }}
     values: ["enabled"]
   {{- end }}
 {{- end }}
