@@ -24,4 +24,8 @@ export const keys = {
   envPrefixFor: 'env-prefix.credinject.dev/',
   /** Label on a Namespace: `enabled` sends all its Pods to the webhooks (a namespaceSelector reads it). */
   injectionLabel: 'credinject.dev/injection',
+  /** Annotation on a Namespace: the credential types its Pods and workloads may ask for. */
+  allowedTypes: 'credinject.dev/allowed-types',
+  /** Annotation on a Namespace: `"true"` denies references to credential Secrets by hand. */
+  requireInjection: 'credinject.dev/require-injection',
 } as const;

@@ -6,7 +6,9 @@ import { loadKubeConfig } from '../kube/kubeConfig.js';
 import { startMirrorController } from '../mirror/controller.js';
 import { loadFileView } from '../view/fileView.js';
 import { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
-import { viewSynced, type KubeView } from '../view/view.js';
+import type { KubeView } from '../view/view.js';
+import type { NamespacePolicies } from '../policy/namespacePolicy.js';
+import { startNamespacePolicies } from '../policy/namespacePolicyInformer.js';
 import { ServeConfig, type ServeConfigInput } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -23,6 +25,8 @@ export interface ServerRuntime {
   logDestination?: DestinationStream;
   /** A ready-made view instead of informers or a credentials file. */
   view?: KubeView;
+  /** Namespace policies instead of a Namespace informer (tests). */
+  namespacePolicies?: NamespacePolicies;
   /** The API calls of self-signed mode (default: the kubeconfig's cluster). */
   tlsBootstrapClient?: TlsBootstrapClient;
 }
@@ -55,13 +59,14 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   // Metrics read the view at scrape time and the view reports restarts to the metrics, so the
   // metrics come first and find the view through this variable.
   let view: KubeView | undefined;
+  let syncState = (): Record<string, boolean> => view?.syncState() ?? {};
   let draining = false;
   const metrics = createMetrics({
     indexSizes() {
       const usage = view?.usage.sizes() ?? { users: 0, credentials: 0 };
       return { credentials: view?.credentials.size() ?? 0, users: usage.users, referencedCredentials: usage.credentials };
     },
-    syncState: () => view?.syncState() ?? {},
+    syncState: () => syncState(),
   });
 
   // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
@@ -72,6 +77,14 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   view = runtime.view ?? (config.credentialsFile ? await staticView(config.credentialsFile, logger) : startClusterView(cluster(), { logger, ...informerOptions }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
+  // Namespace policy needs the Namespaces' annotations: an informer of its own, against a cluster.
+  const namespacePolicies = clusterMode ? startNamespacePolicies(cluster(), { logger, ...informerOptions }) : undefined;
+  if (namespacePolicies) {
+    const { informer } = namespacePolicies;
+    cleanups.push(() => informer.stop());
+    syncState = () => ({ ...activeView.syncState(), [informer.name]: informer.synced() });
+  }
+  const policies = runtime.namespacePolicies ?? namespacePolicies?.policies;
   let stopMirroring: (() => Promise<void>) | undefined;
   try {
     // Only against a real cluster: the controller writes Secrets. It never gates readiness, and a
@@ -97,6 +110,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     });
     const app = webhookApp({
       store: activeView,
+      ...(policies ? { policies } : {}),
       secrets: { injectorNamespace: config.namespace, mirroring: config.mirror.enabled && clusterMode },
       injection: config.injection,
       logger,
@@ -120,8 +134,8 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
 
     const notReadyReason = (): string | undefined => {
       if (draining) return 'shutting down';
-      if (!viewSynced(activeView)) {
-        const pending = Object.entries(activeView.syncState()).filter(([, synced]) => !synced);
+      const pending = Object.entries(syncState()).filter(([, synced]) => !synced);
+      if (pending.length > 0) {
         return `waiting for informers: ${pending.map(([name]) => name).join(', ')}`;
       }
       return undefined;

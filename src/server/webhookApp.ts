@@ -1,7 +1,11 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { mutate } from '../admission/mutate.js';
+import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionStore } from '../admission/store.js';
+import type { Decision } from '../contract/decision.js';
+import { namespacePolicyDenial } from '../policy/admissionPolicy.js';
+import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import { validate, type ValidationSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
 import type { ServerMetrics } from './metrics.js';
@@ -9,6 +13,8 @@ import { sendJson, webhookRoute } from './webhookRoute.js';
 
 export interface WebhookAppOptions {
   store: AdmissionStore;
+  /** The Namespaces' policies, judged after validation; absent without a cluster. */
+  policies?: NamespacePolicies;
   injection: InjectionOptions;
   /** The injector's namespace and whether it mirrors: for the cluster-scope warnings. */
   secrets?: ValidationSettings;
@@ -67,7 +73,15 @@ export function webhookApp(options: WebhookAppOptions): Express {
       },
     }),
   );
-  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: (r) => validate(r, store, { ...options.secrets, injection: options.injection }) }));
+  const settings = { ...options.secrets, injection: options.injection };
+  const { policies } = options;
+  const decideValidation = (request: AdmissionRequest): Decision => {
+    const decision = validate(request, store, settings);
+    if (decision.denial || !policies) return decision;
+    const denial = namespacePolicyDenial(request, store, policies);
+    return denial ? { patch: [], warnings: [], denial } : decision;
+  };
+  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: decideValidation }));
   app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {

@@ -13,8 +13,3 @@ export interface KubeView extends AdmissionStore {
   syncState(): Record<string, boolean>;
   stop(): Promise<void>;
 }
-
-/** Ready when every source has synced; a view with no sources (static mode) is ready at once. */
-export function viewSynced(view: KubeView): boolean {
-  return Object.values(view.syncState()).every(Boolean);
-}

@@ -64,6 +64,7 @@ describe.skipIf(!kustomize)('deploy/ under a kustomize overlay', () => {
       'pods.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       'namespace-pods.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       'namespace-pods.validate.credinject.dev': ['kube-system', 'platform-credinject'],
+      'references.validate.credinject.dev': ['kube-system', 'platform-credinject'],
       'workloads.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       'cronjobs.mutate.credinject.dev': ['kube-system', 'platform-credinject'],
       // It sees the release namespace on purpose (cluster credentials live there).

@@ -93,7 +93,7 @@ describe('deploy/', () => {
 });
 
 describe('webhook configurations', () => {
-  it('name exactly the seven public webhooks', () => {
+  it('name exactly the eight public webhooks', () => {
     expect(mutating.webhooks?.map((h) => h.name)).toEqual([
       'pods.mutate.credinject.dev',
       'namespace-pods.mutate.credinject.dev',
@@ -104,15 +104,29 @@ describe('webhook configurations', () => {
       'secrets.validate.credinject.dev',
       'workloads.validate.credinject.dev',
       'namespace-pods.validate.credinject.dev',
+      'references.validate.credinject.dev',
     ]);
   });
 
-  it.each(allWebhooks.map((h) => [h.name, h] as const))('%s: v1 only, no side effects, 5 s, fails closed', (_name, h) => {
+  it.each(allWebhooks.map((h) => [h.name, h] as const))('%s: v1 only, no side effects, 5 s, fails closed unless it sees Pods nobody opted in', (name, h) => {
     expect(h.admissionReviewVersions).toEqual(['v1']);
     expect(h.sideEffects).toBe('None');
     expect(h.matchPolicy).toBe('Equivalent');
     expect(h.timeoutSeconds).toBe(5);
-    expect(h.failurePolicy).toBe('Fail');
+    // references.validate sees every unannotated object that mounts a Secret: it must fail open.
+    expect(h.failurePolicy).toBe(name === 'references.validate.credinject.dev' ? 'Ignore' : 'Fail');
+  });
+
+  it('references.validate sends unannotated Pods and workloads that reference Secrets by hand', () => {
+    const h = hook(validating.webhooks, 'references.validate.credinject.dev');
+    expect(h.rules?.flatMap((r) => r.resources)).toEqual(['pods', ...workloadKinds, 'jobs', 'cronjobs']);
+    expect(h.namespaceSelector).toEqual({ matchExpressions: [notSystem] });
+    const [notAnnotated, references] = h.matchConditions ?? [];
+    expect(notAnnotated?.expression).toBe(`!((${onObject}) || (${onTemplate}) || (${onJobTemplate}))`);
+    for (const field of ['secretKeyRef', 'secretRef', 'v.secret', 'p.secret', 'imagePullSecrets']) expect(references?.expression).toContain(field);
+    for (const spec of ['object.spec.containers', 'object.spec.template.spec.initContainers', 'object.spec.jobTemplate.spec.template.spec.volumes']) {
+      expect(references?.expression).toContain(`has(${spec})`);
+    }
   });
 
   const notSystem = { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NAMESPACE] };
@@ -215,7 +229,8 @@ describe('webhook configurations', () => {
   it.each(
     allWebhooks.flatMap((h) => (h.matchConditions ?? []).map((c) => [h.name, c.expression] as const)),
   )('%s guards every field it reads with has()', (_name, expression) => {
-    const paths = expression.match(/\bobject(?:\.[A-Za-z_][A-Za-z0-9_]*)+/g) ?? [];
+    // Fields, not the methods called on them (`.exists(`, `.size(`).
+    const paths = expression.match(/\bobject(?:\.[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_(]))+/g) ?? [];
     expect(paths.length).toBeGreaterThan(0);
     for (const path of paths) {
       const parts = path.split('.');

@@ -221,7 +221,7 @@ describe.skipIf(skipE2E)('shipped manifests against a real API server', () => {
       const caPem = Buffer.from(secret.data!['ca.crt']!, 'base64').toString('utf8');
 
       const { bundles } = await caBundles();
-      expect(bundles).toHaveLength(7);
+      expect(bundles).toHaveLength(8);
       for (const bundle of bundles) expect(bundle).toBe(secret.data!['ca.crt']);
       await expect(verifiesAsService(servers[0]!.httpsPort, caPem)).resolves.toBe(true);
       expect(servers[0]!.logTail(200)).not.toMatch(/forbidden/i);

@@ -5,11 +5,11 @@
  * server's request counter proves. The ServiceAccounts reach the server through its informer, so
  * every check polls with a deadline.
  */
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
-import { containerOf, createExampleCredentials, createTestNamespace, envNames, podRequesting, waitForCredentialsCached } from './harness/kube.js';
+import { apiErrorOf, containerOf, createExampleCredentials, expectApiError, createTestNamespace, envNames, podRequesting, waitForCredentialsCached } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 announceSkip('namespaces');
@@ -93,5 +93,71 @@ describe.skipIf(skipE2E)('namespace opt-in and ServiceAccounts through the real 
       },
       20_000,
     );
+  });
+
+  describe('namespace policy', () => {
+    let apps: AppsV1Api;
+    let governed: string;
+
+    /** Polls a dry-run create until the server (through its Namespace informer) denies it with `text`. */
+    async function waitForDenial(create: () => Promise<unknown>, text: string): Promise<void> {
+      await pollUntil(
+        `a denial containing ${text}`,
+        async () => {
+          const err = await create().then(() => undefined, apiErrorOf);
+          return err?.message.includes(text) ? true : undefined;
+        },
+        20_000,
+      );
+    }
+
+    const deployment = (name: string, container: Record<string, unknown>): V1Deployment => ({
+      metadata: { name, labels: { app: name } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1', ...container }] } },
+      },
+    });
+
+    beforeAll(async () => {
+      apps = suite.cp.kubeConfig.makeApiClient(AppsV1Api);
+      governed = await createTestNamespace(suite.cp, 'policy');
+      await createExampleCredentials(suite.cp.kubeConfig, governed, ['aws-s3', 'hf-token']);
+      await waitForCredentialsCached(suite.cp.kubeConfig, governed, ['aws-s3', 'hf-token']);
+      await core.patchNamespace({
+        name: governed,
+        body: [
+          { op: 'add', path: '/metadata/annotations', value: { 'credinject.dev/allowed-types': 'huggingface', 'credinject.dev/require-injection': 'true' } },
+        ],
+      });
+    }, 60_000);
+
+    it('allowed-types denies a credential of another type, naming the type and the policy', async () => {
+      await waitForDenial(
+        () => core.createNamespacedPod({ namespace: governed, body: podRequesting('wants-aws', 'aws-s3'), dryRun: 'All' }),
+        'which namespace',
+      );
+      const err = await expectApiError(core.createNamespacedPod({ namespace: governed, body: podRequesting('wants-aws', 'aws-s3') }));
+      expect(err.message).toContain('admission webhook "workloads.validate.credinject.dev" denied the request:');
+      expect(err.message).toContain(`credential "aws-s3" has type aws, which namespace "${governed}" does not allow (credinject.dev/allowed-types: "huggingface")`);
+      const allowed = await core.createNamespacedPod({ namespace: governed, body: podRequesting('wants-hf', 'hf-token') });
+      expect(allowed.metadata?.annotations?.['credinject.dev/status']).toBe('injected');
+    });
+
+    it('require-injection denies a workload that references a credential by hand, naming the field path', async () => {
+      const byHand = deployment('by-hand', { envFrom: [{ secretRef: { name: 'hf-token' } }] });
+      await waitForDenial(() => apps.createNamespacedDeployment({ namespace: governed, body: byHand, dryRun: 'All' }), 'requires credentials');
+      const err = await expectApiError(apps.createNamespacedDeployment({ namespace: governed, body: byHand }));
+      expect(err.message).toContain('admission webhook "references.validate.credinject.dev" denied the request:');
+      expect(err.message).toContain(
+        `namespace "${governed}" requires credentials through credinject.dev/inject (credinject.dev/require-injection: "true"): ` +
+          'spec.template.spec.containers[0].envFrom[0].secretRef references credential "hf-token" directly',
+      );
+
+      // A Secret that is not a credential may still be referenced by hand.
+      await core.createNamespacedSecret({ namespace: governed, body: { metadata: { name: 'app-config' }, stringData: { k: 'v' } } });
+      await apps.createNamespacedDeployment({ namespace: governed, body: deployment('plain-secret', { envFrom: [{ secretRef: { name: 'app-config' } }] }) });
+    });
   });
 });

@@ -29,3 +29,11 @@ describe('the mirror planner', () => {
     expect(files.filter((f) => f.startsWith('kube/') || f.startsWith('server/'))).toEqual([]);
   });
 });
+
+describe('the namespace policy decisions', () => {
+  it.each(['policy/checkNamespacePolicy.ts', 'policy/namespacePolicy.ts'])('%s is pure: no Kubernetes client, server or file system at run time', (entry) => {
+    const { files, packages } = reachedFrom(entry);
+    expect(packages.filter((p) => p.startsWith('@kubernetes/') || /^node:(fs|https?|net)/.test(p))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('kube/') || f.startsWith('server/') || f.startsWith('view/'))).toEqual([]);
+  });
+});

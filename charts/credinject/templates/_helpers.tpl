@@ -113,6 +113,27 @@ has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.
 {{- end }}
 
 {{/*
+Whether a pod spec references a Secret by hand: secretKeyRef, envFrom secretRef, Secret and projected
+Secret volumes, imagePullSecrets, in containers and init containers (the fields of
+src/engine/secretReferences.ts; ephemeral containers cannot be set at CREATE, and the webhooks do not
+see the ephemeralcontainers subresource). Call with the spec's path ("object.spec",
+"object.spec.template.spec", …); every level is guarded.
+*/}}
+{{- define "credinject.cel.specReferencesSecret" -}}
+{{- $spec := . -}}
+{{- $parts := splitList "." $spec -}}
+{{- $guards := list -}}
+{{- range $i, $_ := $parts }}{{ if gt $i 0 }}{{ $guards = append $guards (printf "has(%s)" (join "." (slice $parts 0 (add1 $i)))) }}{{ end }}{{ end -}}
+{{- $lists := list -}}
+{{- range (list "containers" "initContainers") }}
+{{- $lists = append $lists (printf "(has(%s.%s) && %s.%s.exists(c, (has(c.envFrom) && c.envFrom.exists(e, has(e.secretRef))) || (has(c.env) && c.env.exists(e, has(e.valueFrom) && has(e.valueFrom.secretKeyRef)))))" $spec . $spec .) }}
+{{- end -}}
+{{- $volumes := printf "(has(%s.volumes) && %s.volumes.exists(v, has(v.secret) || (has(v.projected) && has(v.projected.sources) && v.projected.sources.exists(p, has(p.secret)))))" $spec $spec -}}
+{{- $pull := printf "(has(%s.imagePullSecrets) && size(%s.imagePullSecrets) > 0)" $spec $spec -}}
+{{- printf "%s && (%s || %s || %s)" (join " && " $guards) (join " || " $lists) $volumes $pull -}}
+{{- end }}
+
+{{/*
 Fields every webhook shares. Call with (dict "root" $ "path" "/mutate"); add
 "seesReleaseNamespace" true for a webhook that must see the release namespace too.
 */}}
