@@ -68,7 +68,7 @@ export function webhookApp(options: WebhookAppOptions): Express {
       metrics,
       isDraining: options.isDraining,
       decide: (request) => mutate(request, store, options.injection),
-      afterAllowed(_request, decision) {
+      afterAnswer(_request, decision) {
         for (const credential of decision.injected ?? []) metrics.countInjection(credential.type);
       },
     }),

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { Decision } from '../contract/decision.js';
 import { reviewResponse } from '../admission/response.js';
 import { parseReview, type AdmissionRequest } from '../admission/review.js';
+import { auditRecord } from './auditRecord.js';
 import type { AdmissionResult, ServerMetrics, WebhookName } from './metrics.js';
 
 export interface WebhookRouteOptions {
   webhook: WebhookName;
   decide(request: AdmissionRequest): Decision;
-  /** Called after an allowed, real (not dry-run) answer; for side effects such as counters. */
-  afterAllowed?(request: AdmissionRequest, decision: Decision): void;
+  /** Called after every real (not dry-run) answer, allowed or denied: counters, Events. Never blocks the answer. */
+  afterAnswer?(request: AdmissionRequest, decision: Decision): void;
   logger: Logger;
   metrics: ServerMetrics;
   isDraining(): boolean;
@@ -44,7 +45,8 @@ function resultOf(decision: Decision): AdmissionResult {
 
 /**
  * One webhook endpoint as a straight pipeline: body → AdmissionReview → decision → response.
- * Logs name the request and the outcome only; the object under review is never logged.
+ * The audit line names the request, its credentials and the outcome only; the object under review
+ * is never logged.
  */
 export function webhookRoute(options: WebhookRouteOptions): RequestHandler {
   const { webhook, metrics } = options;
@@ -69,29 +71,13 @@ export function webhookRoute(options: WebhookRouteOptions): RequestHandler {
       return;
     }
     const { request } = parsed.review;
-    const log = options.logger.child({
-      uid: request.uid,
-      kind: request.kind.kind,
-      namespace: request.namespace,
-      name: request.name,
-      operation: request.operation,
-      dryRun: request.dryRun === true,
-    });
     const decision = options.decide(request);
     const result = resultOf(decision);
-    if (!decision.denial && request.dryRun !== true) options.afterAllowed?.(request, decision);
+    if (request.dryRun !== true) options.afterAnswer?.(request, decision);
     const elapsed = seconds();
     metrics.observeRequest(webhook, request.operation, result, elapsed);
-    const summary = {
-      webhook,
-      result,
-      reason: decision.denial?.reason,
-      patchOperations: decision.patch.length,
-      warnings: decision.warnings.length,
-      durationMs: Math.round(elapsed * 1e6) / 1e3,
-    };
-    if (result === 'allowed') log.debug(summary, 'admission');
-    else log.info(summary, 'admission');
+    // The audit line: one per decision, at info, built from fields already at hand.
+    options.logger.info(auditRecord(webhook, request, decision, result, elapsed), 'admission');
     sendJson(res, 200, reviewResponse(request.uid, decision), options.isDraining());
   };
 }
