@@ -53,6 +53,7 @@ const meta = (name, namespace, i, extra = {}) => ({
 export const kinds = {
   secrets: ['v1', 'Secret'],
   serviceaccounts: ['v1', 'ServiceAccount'],
+  namespaces: ['v1', 'Namespace'],
   pods: ['v1', 'Pod'],
   replicasets: ['apps/v1', 'ReplicaSet'],
   deployments: ['apps/v1', 'Deployment'],
@@ -68,6 +69,7 @@ export const serviceAccountsPerNamespace = 5;
 
 export function countOf(shape, resource) {
   if (resource === 'serviceaccounts') return namespaces * serviceAccountsPerNamespace;
+  if (resource === 'namespaces') return namespaces;
   return namespaces * (resource === 'secrets' ? shape.secretsPerNamespace : shape.perNamespace[resource]);
 }
 
@@ -147,7 +149,14 @@ function userAt(shape, resource, index) {
 }
 
 /** Object `index` of `resource` (a plural name of `kinds`). */
+/** Every tenth namespace has a policy: the server's Namespace informer reads it. */
+function namespaceAt(index) {
+  const annotations = index % 10 === 0 ? { 'credinject.dev/allowed-types': 'aws, docker-registry, generic, password, huggingface' } : {};
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName(index), uid: `ns-${index}`, resourceVersion: String(100 + index), annotations } };
+}
+
 export function objectAt(shape, resource, index) {
   if (resource === 'serviceaccounts') return serviceAccountAt(index);
+  if (resource === 'namespaces') return namespaceAt(index);
   return resource === 'secrets' ? secretAt(shape, index) : userAt(shape, resource, index);
 }
