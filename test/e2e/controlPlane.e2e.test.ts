@@ -3,10 +3,12 @@
  * Without binaries (run hack/envtest.sh, or set KUBEBUILDER_ASSETS) the suite is skipped, except
  * under CI=true, where it fails.
  */
-import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api, type V1Pod } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil, resolveBinDir, startControlPlane, type ControlPlane } from './harness/controlPlane.js';
+import { createEventRecorder, kubeEventClient } from '../../src/kube/eventRecorder.js';
 
 const binDir = resolveBinDir();
 const inCI = process.env.CI === 'true';
@@ -104,5 +106,26 @@ describe.skipIf(!binDir)('control plane (etcd + kube-apiserver + kube-controller
     // The ServiceAccount admission plugin ran: default account and a projected token volume.
     expect(pod.spec?.serviceAccountName).toBe('default');
     expect(pod.spec?.volumes?.some((v) => v.name.startsWith('kube-api-access-'))).toBe(true);
+  });
+
+  it('keeps one events.k8s.io/v1 Event per subject and reason, counting repeats from two replicas in its series', async () => {
+    const secret = await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'rotated' }, stringData: { k: 'v' } } });
+    const regarding = { apiVersion: 'v1', kind: 'Secret', namespace, name: 'rotated', uid: secret.metadata!.uid! };
+    const request = { regarding, type: 'Warning' as const, reason: 'RotationHeld', action: 'Hold', note: 'held: key "k" breaks a rule' };
+    const logger = pino({ level: 'silent' });
+    const replicas = ['replica-a', 'replica-b'].map((instance) => createEventRecorder({ client: kubeEventClient(cp.kubeConfig), instance, logger }));
+    for (const replica of [...replicas, replicas[0]!]) {
+      replica.record(request);
+      await replica.flush();
+    }
+    const events = (await cp.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace })).items.filter((e) => e.reason === 'RotationHeld');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'Warning',
+      reportingController: 'credinject.dev/credinject',
+      reportingInstance: 'replica-a',
+      regarding: { kind: 'Secret', name: 'rotated', uid: secret.metadata!.uid },
+      series: { count: 3 },
+    });
   });
 });
