@@ -47,6 +47,7 @@ export function deletionCheck(request: DeletionRequest, usage: UsageIndex): Deci
   return {
     patch: [],
     warnings: [],
+    blockedDeletion: { credential: request.name, namespace: request.namespace, total, users },
     denial: {
       reason: 'CredentialInUse',
       message:

@@ -24,6 +24,17 @@ export interface Decision {
    * of working them out again. Absent for workloads (they are only prepared) and denials.
    */
   injected?: InjectedCredential[];
+  /** A refused deletion of a credential: its first users (most telling first) and how many in all, for the Event. */
+  blockedDeletion?: BlockedDeletion;
+}
+
+/** Who keeps a credential from being deleted. */
+export interface BlockedDeletion {
+  credential: string;
+  namespace: string;
+  total: number;
+  /** At most the few a denial names. */
+  users: string[];
 }
 
 /** Reason categories of the engine's findings; each becomes a denial's `reason`. */

@@ -38,6 +38,16 @@ describe('deletionCheck', () => {
     );
   });
 
+  it('says who blocks the deletion, for the DeletionBlocked Event', () => {
+    expect(deletionCheck(request(), indexWith(8)).blockedDeletion).toEqual({
+      credential: 'aws-s3',
+      namespace: 'ml',
+      total: 8,
+      users: ['Deployment/web', 'Pod/web-1', 'Pod/web-2', 'Pod/web-3', 'Pod/web-4'],
+    });
+    expect(deletionCheck(request(), createUsageIndex()).blockedDeletion).toBeUndefined();
+  });
+
   it('names at most five users and counts the rest', () => {
     const { denial } = deletionCheck(request(), indexWith(8));
     expect(denial?.message).toContain('used by 8 objects');
