@@ -1,4 +1,5 @@
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DestinationStream, Logger } from 'pino';
 import { startClusterView } from '../view/clusterView.js';
@@ -9,6 +10,7 @@ import { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
 import type { KubeView } from '../view/view.js';
 import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import { startNamespacePolicies } from '../policy/namespacePolicyInformer.js';
+import { createEventRecorder, kubeEventClient, type EventRecorder } from '../kube/eventRecorder.js';
 import { ServeConfig, type ServeConfigInput } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -25,6 +27,8 @@ export interface ServerRuntime {
   logDestination?: DestinationStream;
   /** A ready-made view instead of informers or a credentials file. */
   view?: KubeView;
+  /** Where Events go instead of the cluster (tests). */
+  events?: EventRecorder;
   /** Namespace policies instead of a Namespace informer (tests). */
   namespacePolicies?: NamespacePolicies;
   /** The API calls of self-signed mode (default: the kubeconfig's cluster). */
@@ -85,6 +89,11 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     syncState = () => ({ ...activeView.syncState(), [informer.name]: informer.synced() });
   }
   const policies = runtime.namespacePolicies ?? namespacePolicies?.policies;
+  // Events (DeletionBlocked) are written by the replica that answered; flushed on the way out.
+  const events =
+    runtime.events ??
+    (clusterMode ? createEventRecorder({ client: kubeEventClient(cluster()), instance: config.mirror.identity ?? hostname(), logger }) : undefined);
+  if (events) cleanups.push(() => events.flush());
   let stopMirroring: (() => Promise<void>) | undefined;
   try {
     // Only against a real cluster: the controller writes Secrets. It never gates readiness, and a
@@ -111,6 +120,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     const app = webhookApp({
       store: activeView,
       ...(policies ? { policies } : {}),
+      ...(events ? { events } : {}),
       secrets: { injectorNamespace: config.namespace, mirroring: config.mirror.enabled && clusterMode },
       injection: config.injection,
       logger,

@@ -4,7 +4,9 @@ import { mutate } from '../admission/mutate.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionStore } from '../admission/store.js';
 import type { Decision } from '../contract/decision.js';
+import type { EventRecorder } from '../kube/eventRecorder.js';
 import { namespacePolicyDenial } from '../policy/admissionPolicy.js';
+import { deletionBlockedEvent } from './deletionBlockedEvent.js';
 import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import { validate, type ValidationSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
@@ -13,6 +15,8 @@ import { sendJson, webhookRoute } from './webhookRoute.js';
 
 export interface WebhookAppOptions {
   store: AdmissionStore;
+  /** Where Events go (DeletionBlocked); absent without a cluster. */
+  events?: EventRecorder;
   /** The Namespaces' policies, judged after validation; absent without a cluster. */
   policies?: NamespacePolicies;
   injection: InjectionOptions;
@@ -81,7 +85,22 @@ export function webhookApp(options: WebhookAppOptions): Express {
     const denial = namespacePolicyDenial(request, store, policies);
     return denial ? { patch: [], warnings: [], denial } : decision;
   };
-  app.post('/validate', json, webhookRoute({ webhook: 'validate', logger, metrics, isDraining: options.isDraining, decide: decideValidation }));
+  const { events } = options;
+  app.post(
+    '/validate',
+    json,
+    webhookRoute({
+      webhook: 'validate',
+      logger,
+      metrics,
+      isDraining: options.isDraining,
+      decide: decideValidation,
+      // Real requests only (the route skips dry runs), and in the background: never in the answer's way.
+      afterAnswer(request, decision) {
+        if (events && decision.blockedDeletion) events.record(deletionBlockedEvent(request, decision.blockedDeletion));
+      },
+    }),
+  );
   app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {

@@ -58,6 +58,8 @@ describe('deploy/', () => {
       [
         'ClusterRole/credinject',
         'ClusterRole/credinject-webhook-ca',
+        'ClusterRole/credinject-events',
+        'ClusterRoleBinding/credinject-events',
         'ClusterRoleBinding/credinject',
         'ClusterRoleBinding/credinject-webhook-ca',
         'Deployment/credinject',
@@ -358,6 +360,12 @@ describe('RBAC', () => {
       { apiGroups: [''], resources: ['secrets', 'pods', 'namespaces', 'serviceaccounts'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps'], resources: workloadKinds, verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  it('writes Events only: create, and get and patch to count repeats', () => {
+    expect(find<V1ClusterRole>('ClusterRole', 'credinject-events').rules).toEqual([
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'get', 'patch'] },
     ]);
   });
 

@@ -3,7 +3,7 @@
  * manager: the validating webhook sees real DELETEs (oldObject, userInfo of the namespace
  * controller) and its usage index is fed by informers, so every check polls with a deadline.
  */
-import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api, type V1Secret } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
@@ -142,6 +142,34 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
     expect(err.message).toContain('admission webhook "secrets.validate.credinject.dev" denied the request:');
     expect(err.message).toContain('Deployment/by-hand (direct reference)');
     expect((await core.readNamespacedSecret({ name: 'aws-s3', namespace })).metadata?.name).toBe('aws-s3');
+
+    // The refusal is on record on the Secret: a Warning Event DeletionBlocked naming the first users.
+    const events = suite.cp.kubeConfig.makeApiClient(EventsV1Api);
+    const event = await pollUntil(
+      'the DeletionBlocked Event on aws-s3',
+      async () => {
+        const list = await events.listNamespacedEvent({ namespace });
+        return list.items.find((e) => e.reason === 'DeletionBlocked' && e.regarding?.kind === 'Secret' && e.regarding.name === 'aws-s3');
+      },
+      20_000,
+    );
+    expect(event.type).toBe('Warning');
+    expect(event.reportingController).toBe('credinject.dev/credinject');
+    expect(event.note).toContain('deletion of credential "aws-s3" refused for ');
+    expect(event.note).toContain('Deployment/by-hand (direct reference)');
+
+    // Dry runs leave no Event; a second refusal counts in the same Event's series.
+    await core.deleteNamespacedSecret({ name: 'aws-s3', namespace, dryRun: 'All' }).catch(() => undefined);
+    await expectApiError(core.deleteNamespacedSecret({ name: 'aws-s3', namespace }));
+    await pollUntil(
+      'the second refusal to be counted',
+      async () => {
+        const list = await events.listNamespacedEvent({ namespace });
+        const blocked = list.items.filter((e) => e.reason === 'DeletionBlocked');
+        return blocked.length === 1 && blocked[0]!.series?.count === 2 ? true : undefined;
+      },
+      20_000,
+    );
   });
 
   it('lets a credential in use be deleted when it is annotated allow-delete', async () => {

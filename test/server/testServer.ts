@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
 import type { KubeView } from '../../src/view/view.js';
 import type { ServeConfigInput } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
+import { startServer, type RunningServer, type ServerRuntime } from '../../src/server/start.js';
 import { generateServingMaterial, type ServingMaterial } from '../../src/server/tls/certificates.js';
 import { fixtureView } from '../admission/reviews.js';
 
@@ -29,7 +29,11 @@ export interface TestServer {
  * Starts a server on loopback ports with the fixture credentials, or with the view its config
  * names when `view` is null (a credentials file, a kubeconfig); closed after each test.
  */
-export async function startTestServer(config: Partial<ServeConfigInput> = {}, view: KubeView | null = fixtureView()): Promise<TestServer> {
+export async function startTestServer(
+  config: Partial<ServeConfigInput> = {},
+  view: KubeView | null = fixtureView(),
+  runtime: Pick<ServerRuntime, 'events' | 'namespacePolicies'> = {},
+): Promise<TestServer> {
   const { ca, serving } = await testMaterial();
   const chunks: string[] = [];
   const logDestination = new Writable({
@@ -49,7 +53,7 @@ export async function startTestServer(config: Partial<ServeConfigInput> = {}, vi
       tls: { mode: 'pem', cert: serving.cert, key: serving.key },
       ...config,
     },
-    { logDestination, ...(view ? { view } : {}) },
+    { logDestination, ...runtime, ...(view ? { view } : {}) },
   );
   running.push(server);
   return {
