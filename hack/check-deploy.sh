@@ -41,8 +41,9 @@ for name in "${modes[@]}"; do
 done
 
 # Spot checks on what the modes must change.
-if [[ $(grep -c 'url: "https://127.0.0.1:8443/' "${tmp}/url.yaml") != 5 ]] || grep -q 'service:' "${tmp}/url.yaml"; then
-  fail "webhook.url must switch all five webhooks to clientConfig.url"
+webhooks=$(grep -c 'clientConfig:' "${tmp}/default.yaml")
+if [[ $(grep -c 'url: "https://127.0.0.1:8443/' "${tmp}/url.yaml") != "${webhooks}" ]] || grep -q 'service:' "${tmp}/url.yaml"; then
+  fail "webhook.url must switch all ${webhooks} webhooks to clientConfig.url"
 fi
 if ! grep -q 'cert-manager.io/inject-ca-from: credinject-system/credinject-serving' "${tmp}/certmanager.yaml"; then
   fail "certManager mode must annotate the webhook configurations with inject-ca-from"

@@ -108,6 +108,8 @@ describe.skipIf(skipE2E)('reinvocation after a later webhook changes the Pod', (
     const app = containerOf(pod, 'app');
     expect(app.env?.filter((e) => e.name === 'FROM_SECOND')).toEqual([{ name: 'FROM_SECOND', value: '1' }]);
     // The API server called us twice: the injection, then the reinvocation (never more than one).
+    // The server's log reaches us through a pipe: wait for its lines rather than race them.
+    await pollUntil('both answers in the server log', async () => (ourCalls('twice').length >= 2 ? true : undefined), 10_000);
     expect(ourCalls('twice')).toHaveLength(2);
     expect(ourCalls('twice')[0]).toMatchObject({ result: 'patched' });
 
