@@ -64,7 +64,8 @@ async function bench(format) {
   await mkdir(join(root, 'rendered', 'c'), { recursive: true });
   await publish(source, secrets[format](0));
   const plan = { version: 1, outputs: [{ credential: 'c', format, sourceDir: source, path: output, mode: 0o400 }] };
-  const child = spawn(process.execPath, [main, 'agent'], {
+  // Every output must be below the agent's output directory (in a pod, /var/run/credinject/rendered).
+  const child = spawn(process.execPath, [main, 'agent', '--output-dir', join(root, 'rendered')], {
     env: { ...process.env, CREDINJECT_AGENT_PLAN: JSON.stringify(plan) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
