@@ -112,21 +112,13 @@ function paced(server, ca, seconds) {
   }));
 }
 
-/** Admission requests credinject counted as patched so far (its /metrics). */
-async function patchedCount(server) {
-  if (!server.metricsPort) return undefined;
-  const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('credinject_admission_requests_total{') && l.includes('result="patched"'));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
-
 async function measure(server, ca) {
-  const patchedBefore = await patchedCount(server);
+  const patchedBefore = await server.injected?.();
   const pids = [server.pid, process.pid];
   const sat = await withCpuAccounting(pids, () => cannon(server, { duration: seconds }));
   const limited = await withCpuAccounting(pids, () => cannon(server, { duration: seconds, overallRate: rate }));
   const even = await withCpuAccounting(pids, () => paced(server, ca, seconds));
-  const patchedAfter = await patchedCount(server);
+  const patchedAfter = await server.injected?.();
   const s = sat.result.result;
   const l = limited.result.result;
   const errors = s.errors + s.timeouts + s.non2xx + l.errors + l.timeouts + l.non2xx + even.result.errors + even.result.non2xx;

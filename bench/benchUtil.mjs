@@ -42,6 +42,20 @@ export function processCpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
+/** CPU seconds of this process's children that ended and were reaped so far (a load generator run). */
+export function reapedChildrenCpuSeconds() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+}
+
+/** Resident memory of a process right now, in MB (/proc/<pid>/status VmRSS). */
+export function rssMegabytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+  return kb / 1024;
+}
+
 /** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
 export function machineBusySeconds() {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
@@ -50,18 +64,21 @@ export function machineBusySeconds() {
 }
 
 /**
- * Measures who used the CPU during `fn`: the given processes, and everything else on the machine
- * ("foreign" load: other engineers' test runs, editors), in cores.
+ * Measures who used the CPU during `fn`: the given processes, the children of this process that
+ * ran and ended meanwhile (a load generator in its own process), and everything else on the
+ * machine ("foreign" load: other engineers' test runs, editors), in cores.
  */
 export async function withCpuAccounting(pids, fn) {
   const start = performance.now();
   const machine0 = machineBusySeconds();
+  const children0 = reapedChildrenCpuSeconds();
   const own0 = pids.map((pid) => processCpuSeconds(pid));
   const result = await fn();
   const seconds = (performance.now() - start) / 1000;
   const own = pids.map((pid, i) => processCpuSeconds(pid) - own0[i]);
-  const foreign = Math.max(0, machineBusySeconds() - machine0 - own.reduce((a, b) => a + b, 0));
-  return { result, seconds, cpu: own, foreignCores: foreign / seconds };
+  const children = reapedChildrenCpuSeconds() - children0;
+  const foreign = Math.max(0, machineBusySeconds() - machine0 - own.reduce((a, b) => a + b, 0) - children);
+  return { result, seconds, cpu: own, children, foreignCores: foreign / seconds };
 }
 
 export function machineDescription() {
@@ -82,3 +99,13 @@ export async function until(what, probe, timeoutMs = 15_000) {
 }
 
 export const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/**
+ * One line of the closing summary: a target of the benchmarks, what was measured (undefined or NaN:
+ * nothing) and whether `isMet(value)`.
+ */
+export function targetRow(label, goal, value, isMet, unit = '') {
+  return value === undefined || Number.isNaN(value)
+    ? `target ${label} ${goal}: NOT MEASURED`
+    : `target ${label} ${goal}: ${value}${unit} ${isMet(value) ? 'MET' : 'MISSED'}`;
+}

@@ -47,7 +47,7 @@ export async function prepareFiles(dir) {
 }
 
 /** Ports free right now on 127.0.0.1 (the kernel's choice, released at once). */
-async function freePorts(count) {
+export async function freePorts(count) {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise((resolve) => {
       const server = createServer();
@@ -78,10 +78,11 @@ async function stopChild(child, timeoutMs) {
  * `credinject serve --credentials-file` on random ports, logging (JSON lines, as in a pod) to a file
  * so the log pipe costs the server what it costs in production and costs the load generator nothing.
  * `main` may name another build's dist/cli/main.js (to compare a change made in a scratch copy);
- * `cluster: { kubeconfig }` serves a cluster's credentials instead of `files.credentials`.
+ * `cluster: { kubeconfig }` serves a cluster's credentials instead of `files.credentials`;
+ * `wrap` is a command prefix that execs node (e.g. `taskset -c 1` to pin it to a core).
  */
 export async function startCredinject(files, dir, options = {}) {
-  const { nodeArgs = [], logLevel = 'info', name = 'credinject', main = mainJs, cluster, readyTimeoutMs = 15_000 } = options;
+  const { nodeArgs = [], logLevel = 'info', name = 'credinject', main = mainJs, cluster, readyTimeoutMs = 15_000, wrap = [] } = options;
   if (main === mainJs) requireBuild();
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'w');
@@ -94,7 +95,8 @@ export async function startCredinject(files, dir, options = {}) {
     ...(cluster ? ['--kubeconfig', cluster.kubeconfig] : ['--credentials-file', files.credentials]),
     '--log-level', logLevel,
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd] });
+  const command = [...wrap, process.execPath, ...args];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = exitOf(child);
   const tail = () => readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n');
@@ -111,6 +113,8 @@ export async function startCredinject(files, dir, options = {}) {
     metricsPort,
     logFile,
     exited,
+    /** Admission requests it counted as patched so far (its /metrics). */
+    injected: () => patchedCount(metricsPort),
     // Graceful stop: readiness false, a 5 s drain delay (not configurable from flags), then exit.
     stop: () => stopChild(child, 15_000),
     /** Immediate stop, when the shutdown is not what is measured. */
@@ -121,18 +125,28 @@ export async function startCredinject(files, dir, options = {}) {
   };
 }
 
-/** The floor server answering `answer` (a Buffer or string) to every request; `parse` makes it the parse floor. */
-export async function startFloor(files, answer, { parse = false } = {}) {
+async function patchedCount(metricsPort) {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('credinject_admission_requests_total{') && l.includes('result="patched"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/**
+ * The floor server answering `answer` (a Buffer or string) to every request; `parse` makes it the
+ * parse floor; `executable` runs another floor with the same arguments (the Go floor, named `name`);
+ * `wrap` is a command prefix (pinning).
+ */
+export async function startFloor(files, answer, { parse = false, executable, name, wrap = [] } = {}) {
   writeFileSync(files.floorResponse, answer);
-  const args = [floorJs, files.cert, files.key, files.floorResponse, ...(parse ? ['--parse'] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const command = [...wrap, ...(executable ? [executable] : [process.execPath, floorJs]), files.cert, files.key, files.floorResponse, ...(parse ? ['--parse'] : [])];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   const { port } = await until('the floor server to listen', () => {
     if (child.exitCode !== null) throw new Error(`floor server exited with ${child.exitCode}`);
     return out.includes('\n') ? JSON.parse(out.split('\n')[0]) : undefined;
   });
-  return { name: parse ? 'parse-floor' : 'floor', pid: child.pid, port, stop: () => stopChild(child, 5_000) };
+  return { name: name ?? (parse ? 'parse-floor' : 'floor'), pid: child.pid, port, stop: () => stopChild(child, 5_000) };
 }
 
 /** One POST over HTTPS, verifying the certificate against `ca`. */
