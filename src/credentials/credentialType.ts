@@ -12,6 +12,8 @@ export type EnvSource = { name: string; key: string } | { name: string; value: s
 export interface FileSpec {
   keys?: string[];
   access: 'owner-only' | 'readable';
+  /** Keys that stay owner-only (0400) whatever `access` says: a private key beside its certificates. */
+  ownerOnlyKeys?: string[];
 }
 
 /** What one credential contributes to a container and its pod, before conflicts are checked. */

@@ -45,9 +45,16 @@ function toEnvVar(source: EnvSource, secretName: string): V1EnvVar {
     : { name: source.name, value: source.value };
 }
 
-function secretVolume(credential: CredentialInfo, mode: number, items?: string[]): V1Volume {
+/**
+ * The Secret volume of a credential, whole-directory (never `subPath`, which kubelet never refreshes).
+ * Owner-only keys need `items` with their own mode, and `items` lists every key to keep the rest.
+ */
+function secretVolume(credential: CredentialInfo, mode: number, items?: string[], ownerOnly: readonly string[] = []): V1Volume {
   const secret: NonNullable<V1Volume['secret']> = { secretName: credential.name, defaultMode: mode };
-  if (items) secret.items = items.map((key) => ({ key, path: key }));
+  const listed = items ?? (ownerOnly.length > 0 ? credential.keys : undefined);
+  if (listed) {
+    secret.items = listed.map((key) => (ownerOnly.includes(key) && mode !== 0o400 ? { key, path: key, mode: 0o400 } : { key, path: key }));
+  }
   return { name: credentialVolumeName(credential.name), secret };
 }
 
@@ -86,7 +93,7 @@ export function credentialContribution(
   const contribution: Contribution = { credential, mountPath, env: spec.env.map((source) => toEnvVar(source, name)) };
   if (spec.files) {
     const mode = spec.files.access === 'owner-only' ? 0o400 : readableMode(fsGroup);
-    contribution.fileVolume = secretVolume(credential, mode, spec.files.keys);
+    contribution.fileVolume = secretVolume(credential, mode, spec.files.keys, spec.files.ownerOnlyKeys);
   }
   if (spec.imagePullSecret) contribution.pullSecret = name;
   const render = renderFormatsFor(type, request.render.get(name) ?? [], name);

@@ -81,7 +81,7 @@ describe('credinject validate', () => {
   it('accepts every shipped example credential', () => {
     const { code, stdout } = runCli(['validate', '-f', 'examples/credentials.yaml']);
     expect(code).toBe(0);
-    expect(stdout).toContain('13 valid, 0 invalid');
+    expect(stdout).toContain('14 valid, 0 invalid');
   });
 
   it('prints per-field errors and exits 1 for invalid credentials, without their values', () => {

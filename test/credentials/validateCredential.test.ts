@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { credentialTypeNames } from '../../src/credentials/registry.js';
@@ -8,7 +9,10 @@ const ca = exampleValue('prod-cluster', 'ca_certificate');
 const clientCert = exampleValue('oke-cluster', 'client_certificate');
 const clientKey = exampleValue('oke-cluster', 'client_key');
 const sshKey = exampleValue('git-ssh', 'id_ed25519');
+const tlsCert = exampleValue('postgres-mtls', 'tls.crt');
 const serviceAccount = JSON.parse(exampleValue('gcp-sa', 'service-account.json')) as Record<string, unknown>;
+
+const encryptedKey = createPrivateKey(exampleValue('postgres-mtls', 'tls.key')).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'fake' }) as string;
 
 function clusterScoped(selector: string | undefined, scope = 'cluster'): V1Secret {
   const annotations: Record<string, string> = selector === undefined ? {} : { 'credinject.dev/namespace-selector': selector };
@@ -24,9 +28,9 @@ function withData(name: string, change: (data: Record<string, string>) => void):
 }
 
 describe('validateCredential', () => {
-  it('covers all twelve types of the design', () => {
+  it('covers all thirteen types of the design', () => {
     expect([...credentialTypeNames].sort()).toEqual(
-      ['access-key', 'aws', 'azure', 'docker-registry', 'gcp', 'generic', 'huggingface', 'kubernetes', 'oci', 'password', 'rclone', 'ssh'],
+      ['access-key', 'aws', 'azure', 'docker-registry', 'gcp', 'generic', 'huggingface', 'kubernetes', 'oci', 'password', 'rclone', 'ssh', 'tls'],
     );
     expect(new Set(exampleSecrets().map((s) => s.metadata?.labels?.['credinject.dev/type']))).toEqual(new Set(credentialTypeNames));
   });
@@ -70,6 +74,15 @@ describe('validateCredential', () => {
     ['rclone keys in lower case', withData('r2-bucket', (d) => (d['rclone_config_r2_region'] = 'auto')), 'not-rclone-key', 'rclone_config_r2_region'],
     ['rclone keys naming two remotes', withData('r2-bucket', (d) => Object.assign(d, { RCLONE_CONFIG_GCS_TYPE: 'gcs' })), 'two-remotes', undefined],
     ['rclone without a TYPE key', withData('r2-bucket', (d) => delete d['RCLONE_CONFIG_R2_TYPE']), 'missing-key', undefined],
+    ['tls without a private key', withData('postgres-mtls', (d) => delete d['tls.key']), 'missing-key', 'tls.key'],
+    ['tls with an unknown key', withData('postgres-mtls', (d) => (d['tls.pem'] = 'x')), 'unknown-key', 'tls.pem'],
+    ['tls of Secret type Opaque', { ...exampleSecret('postgres-mtls'), type: 'Opaque' }, 'wrong-secret-type', undefined],
+    ['tls with a certificate that is not PEM', withData('postgres-mtls', (d) => (d['tls.crt'] = 'not a cert')), 'not-pem', 'tls.crt'],
+    ['tls with a truncated certificate', withData('postgres-mtls', (d) => (d['tls.crt'] = tlsCert.replace(/\n[A-Za-z0-9+/=]{20,}\n/, '\n'))), 'not-pem', 'tls.crt'],
+    ['tls with a key that is not PEM', withData('postgres-mtls', (d) => (d['tls.key'] = 'x')), 'not-pem', 'tls.key'],
+    ['tls with an encrypted key', withData('postgres-mtls', (d) => (d['tls.key'] = encryptedKey)), 'not-pem', 'tls.key'],
+    ['tls with the key of another certificate', withData('postgres-mtls', (d) => (d['tls.key'] = clientKey)), 'key-mismatch', 'tls.key'],
+    ['tls with a CA that is not PEM', withData('postgres-mtls', (d) => (d['ca.crt'] = 'ca')), 'not-pem', 'ca.crt'],
     ['generic keys that are not env names', credentialSecret('g', 'generic', { 'api-key': 'x' }), 'not-env-name', 'api-key'],
     ['a scope that is not namespace or cluster', credentialSecret('h', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': 'global' } } }), 'bad-scope', undefined],
     ['a cluster scope without a namespace selector', clusterScoped(undefined), 'missing-namespace-selector', undefined],
@@ -118,6 +131,19 @@ describe('validateCredential', () => {
     expect(missing?.message).toContain('kubernetes.io/metadata.name');
     const [bad] = validateCredential(clusterScoped('team in ml'));
     expect(bad?.message).toContain('expected "("');
+  });
+
+  it.each([
+    ['without ca.crt', (d: Record<string, string>) => delete d['ca.crt']],
+    ['with an empty ca.crt, as cert-manager writes for ACME issuers', (d: Record<string, string>) => (d['ca.crt'] = '')],
+    ['with the chain in tls.crt, leaf first', (d: Record<string, string>) => (d['tls.crt'] = `${tlsCert}${d['ca.crt']}`)],
+  ])('accepts a tls credential %s', (_case, change) => {
+    expect(validateCredential(withData('postgres-mtls', change))).toEqual([]);
+  });
+
+  it('refuses a chain whose first certificate is not the key\'s', () => {
+    const secret = withData('postgres-mtls', (d) => (d['tls.crt'] = `${d['ca.crt']}${tlsCert}`));
+    expect(validateCredential(secret).map((p) => p.rule)).toEqual(['key-mismatch']);
   });
 
   it('accepts an ssh key alone', () => {

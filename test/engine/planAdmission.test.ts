@@ -67,6 +67,26 @@ describe('planAdmission on a Pod', () => {
     expect(pod.spec?.volumes?.[0]?.secret).toEqual({ secretName: 'git-ssh', defaultMode: 0o400 });
   });
 
+  it('mounts tls files with the private key owner-only and the certificates readable', () => {
+    const pod = inject(podRequesting('postgres-mtls'));
+    expect(container(pod, 'app').env).toBeUndefined();
+    expect(container(pod, 'app').volumeMounts).toEqual([{ name: 'credinject-postgres-mtls', mountPath: '/var/run/credinject/postgres-mtls', readOnly: true }]);
+    expect(pod.spec?.volumes?.[0]?.secret).toEqual({
+      secretName: 'postgres-mtls',
+      defaultMode: 0o444,
+      items: [{ key: 'ca.crt', path: 'ca.crt' }, { key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key', mode: 0o400 }],
+    });
+  });
+
+  it('makes tls certificates group-readable with an fsGroup, the key still 0400 (kubelet adds the group)', () => {
+    const pod = podRequesting('postgres-mtls', { annotations: { 'mount-path.credinject.dev/postgres-mtls': '/etc/pg-tls' } });
+    pod.spec!.securityContext = { fsGroup: 2000 };
+    const injected = inject(pod);
+    expect(container(injected, 'app').volumeMounts?.[0]?.mountPath).toBe('/etc/pg-tls');
+    expect(injected.spec?.volumes?.[0]?.secret?.defaultMode).toBe(0o440);
+    expect(injected.spec?.volumes?.[0]?.secret?.items?.find((item) => item.key === 'tls.key')?.mode).toBe(0o400);
+  });
+
   it('adds a docker-registry credential as an image pull secret, once', () => {
     const pod = podRequesting('registry');
     pod.spec!.imagePullSecrets = [{ name: 'other' }];
@@ -115,7 +135,7 @@ describe('planAdmission on a Pod', () => {
   });
 
   it('is idempotent: planning the injected pod again yields an empty patch and no warning of its own making', () => {
-    const pod = podRequesting('aws-s3, gcp-sa, git-ssh, registry, prod-cluster, r2-bucket', { annotations: { 'credinject.dev/render': 'r2-bucket:rclone-conf, aws-s3:aws-credentials' } });
+    const pod = podRequesting('aws-s3, gcp-sa, git-ssh, registry, prod-cluster, r2-bucket, postgres-mtls', { annotations: { 'credinject.dev/render': 'r2-bucket:rclone-conf, aws-s3:aws-credentials' } });
     const once = inject(pod);
     const again = plan(once);
     expect(again).toEqual({ patch: [], warnings: [] });
