@@ -36,6 +36,7 @@ export const serveFlags: readonly ServeFlag[] = [
   { name: 'agent-image-pull-policy', type: 'string', arg: 'P', help: 'Always|IfNotPresent|Never', path: 'injection.agentImagePullPolicy' },
   { name: 'agent-cpu-request', type: 'string', arg: 'Q', help: "the agent's CPU request (10m)", path: 'injection.agentResources.requests.cpu' },
   { name: 'agent-memory-request', type: 'string', arg: 'Q', help: "the agent's memory request (32Mi)", path: 'injection.agentResources.requests.memory' },
+  { name: 'agent-cpu-limit', type: 'string', arg: 'Q', help: "the agent's CPU limit (none; set it where a ResourceQuota\nor LimitRange demands limits.cpu)", path: 'injection.agentResources.limits.cpu' },
   { name: 'agent-memory-limit', type: 'string', arg: 'Q', help: "the agent's memory limit (64Mi)", path: 'injection.agentResources.limits.memory' },
   { name: 'agent-run-as-user', type: 'string', arg: 'UID', help: "the agent's UID when the pod sets none (65532; never root)", path: 'injection.agentRunAsUser', parse: integer },
   { name: 'sidecar-mode', type: 'string', arg: 'M', help: 'native|legacy (native)', path: 'injection.sidecarMode' },

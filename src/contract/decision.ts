@@ -38,7 +38,7 @@ export interface BlockedDeletion {
 }
 
 /** Reason categories of the engine's findings; each becomes a denial's `reason`. */
-export type FindingReason = 'CredentialNotFound' | 'InvalidCredential' | 'InvalidAnnotation' | 'InvalidObject' | 'Conflict' | 'UnknownContainer';
+export type FindingReason = 'CredentialNotFound' | 'InvalidCredential' | 'InvalidAnnotation' | 'InvalidObject' | 'Conflict' | 'UnknownContainer' | 'Unsupported';
 
 /** One problem the engine found; all of an object's findings become one denial. */
 export interface Finding {

@@ -75,6 +75,15 @@ export function injectAgent(spec: V1PodSpec, contributions: readonly Contributio
   const fsGroup = spec.securityContext?.fsGroup;
   const plan = agentPlan(contributions, fsGroup);
   if (!plan) return [];
+  // The agent's securityContext (seccomp, capabilities, runAsUser, read-only root) is Linux-only,
+  // and the API server refuses those fields on a Windows pod (ADMISSION-NOTES, "Windows pods").
+  if (spec.os?.name === 'windows') {
+    const rendered = contributions.filter(({ rendered: files }) => files).map(({ credential }) => `"${credential.name}"`);
+    return [{
+      reason: 'Unsupported',
+      message: `${rendered.length === 1 ? 'credential' : 'credentials'} ${rendered.join(', ')} ${rendered.length === 1 ? 'needs' : 'need'} the credinject agent, which runs on Linux only, and this Pod sets spec.os.name windows; use env or file credentials, or run it on Linux`,
+    }];
+  }
   // A container of ours carries the plan; one without it is the user's and must not be replaced.
   const squatter = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].find(
     (container) => isAgentContainer(container.name) && !(container.env ?? []).some((variable) => variable.name === agentPlanEnv),

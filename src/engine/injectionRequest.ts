@@ -27,9 +27,15 @@ export function requestedCredentialNames(annotations: Readonly<Record<string, st
   return [...new Set([...splitList(annotations[keys.inject] ?? ''), ...rendered])].filter((name) => name !== '');
 }
 
+/**
+ * The annotation keys whose presence asks credinject for something: `render` alone is a request
+ * too. The webhooks' matchConditions test exactly these (charts/credinject, test/deploy).
+ */
+export const requestKeys = [keys.inject, keys.render] as const;
+
 /** True when the annotations ask credinject for anything at all. */
 export function requestsInjection(annotations: Readonly<Record<string, string>> | null | undefined): boolean {
-  return isRecord(annotations) && (keys.inject in annotations || keys.render in annotations);
+  return isRecord(annotations) && requestKeys.some((key) => key in annotations);
 }
 
 /**

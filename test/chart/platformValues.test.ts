@@ -16,7 +16,7 @@ import type {
 import { describe, expect, it } from 'vitest';
 
 import { announceMissing, helmBinary } from '../fixtures/tools.js';
-import { NAMESPACE, only, renderChart } from './renderChart.js';
+import { NAMESPACE, only, renderChart, renderError } from './renderChart.js';
 
 const helm = helmBinary();
 if (!helm) announceMissing('the chart value tests', 'helm', 'hack/helm.sh');
@@ -176,6 +176,17 @@ describe.skipIf(!helm)('chart values for platform teams', () => {
       const objects = renderChart({ agent: { imagePullPolicy: 'Never' } });
       expect(flag(objects, '--agent-image-pull-policy')).toBe('Never');
       expect(server(objects).imagePullPolicy).toBe('IfNotPresent');
+    });
+  });
+
+  describe('agent resources', () => {
+    it('passes agent.resources.limits.cpu as --agent-cpu-limit, and no CPU limit by default', () => {
+      expect(flag(renderChart({ agent: { resources: { limits: { cpu: '100m' } } } }), '--agent-cpu-limit')).toBe('100m');
+      expect(server(renderChart()).args).not.toContain('--agent-cpu-limit');
+    });
+
+    it('refuses a CPU limit that is not a quantity, naming the value', () => {
+      expect(renderError({ agent: { resources: { limits: { cpu: 'fast' } } } })).toContain('/agent/resources/limits/cpu');
     });
   });
 

@@ -91,7 +91,13 @@ describe('serve flags', () => {
     expect(injection.agentRunAsUser).toBe(1000);
   });
 
+  it('sets an agent CPU limit only when asked (a ResourceQuota on limits.cpu needs one)', () => {
+    expect(config(chartFilesArgs).injection.agentResources.limits).toEqual({ memory: '64Mi' });
+    expect(config([...chartFilesArgs, '--agent-cpu-limit', '100m']).injection.agentResources.limits).toEqual({ cpu: '100m', memory: '64Mi' });
+  });
+
   it.each([
+    [['--agent-cpu-limit', 'fast'], '--agent-cpu-limit'],
     [['--agent-memory-limit', 'lots'], '--agent-memory-limit'],
     [['--agent-run-as-user', '0'], '--agent-run-as-user'],
   ])('names the agent flag %j that is invalid', (extra, flag) => {

@@ -17,6 +17,7 @@ import type {
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 
+import { requestKeys } from '../../src/engine/injectionRequest.js';
 import { guardPolicy, loadDeployManifests, parseManifests, webhookConfigurations, webhookConfigurationsForUrl } from './deployManifests.js';
 
 const NAMESPACE = 'credinject-system';
@@ -35,15 +36,17 @@ function hook<T extends V1MutatingWebhook | V1ValidatingWebhook>(hooks: T[] | un
   return found;
 }
 
-const onObject = "has(object.metadata) && has(object.metadata.annotations) && 'credinject.dev/inject' in object.metadata.annotations";
+/** The CEL test of one annotations map: any key that asks credinject for something (the engine's `requestKeys`). */
+const asks = (annotations: string) => `(${requestKeys.map((key) => `'${key}' in ${annotations}`).join(' || ')})`;
+const onObject = `has(object.metadata) && has(object.metadata.annotations) && ${asks('object.metadata.annotations')}`;
 const onTemplate =
   'has(object.spec) && has(object.spec.template) && has(object.spec.template.metadata) && ' +
-  "has(object.spec.template.metadata.annotations) && 'credinject.dev/inject' in object.spec.template.metadata.annotations";
+  `has(object.spec.template.metadata.annotations) && ${asks('object.spec.template.metadata.annotations')}`;
 const onJobTemplate =
   'has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.spec) && ' +
   'has(object.spec.jobTemplate.spec.template) && has(object.spec.jobTemplate.spec.template.metadata) && ' +
   'has(object.spec.jobTemplate.spec.template.metadata.annotations) && ' +
-  "'credinject.dev/inject' in object.spec.jobTemplate.spec.template.metadata.annotations";
+  asks('object.spec.jobTemplate.spec.template.metadata.annotations');
 
 const workloadKinds = ['deployments', 'statefulsets', 'daemonsets', 'replicasets'];
 
@@ -184,7 +187,7 @@ describe('webhook configurations', () => {
     expect(h.rules).toEqual([
       { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' },
     ]);
-    expect(h.matchConditions).toEqual([{ name: 'inject-annotation', expression: onObject }]);
+    expect(h.matchConditions).toEqual([{ name: 'credinject-request', expression: onObject }]);
   });
 
   it('workloads.mutate sends workload CREATE/UPDATEs annotated on the object or its pod template', () => {
@@ -193,7 +196,7 @@ describe('webhook configurations', () => {
       { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: workloadKinds, scope: 'Namespaced' },
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'], scope: 'Namespaced' },
     ]);
-    expect(h.matchConditions).toEqual([{ name: 'inject-annotation', expression: `(${onObject}) || (${onTemplate})` }]);
+    expect(h.matchConditions).toEqual([{ name: 'credinject-request', expression: `(${onObject}) || (${onTemplate})` }]);
   });
 
   it('cronjobs.mutate sends CronJob CREATE/UPDATEs annotated on the object or its job pod template', () => {
@@ -201,7 +204,7 @@ describe('webhook configurations', () => {
     expect(h.rules).toEqual([
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs'], scope: 'Namespaced' },
     ]);
-    expect(h.matchConditions).toEqual([{ name: 'inject-annotation', expression: `(${onObject}) || (${onJobTemplate})` }]);
+    expect(h.matchConditions).toEqual([{ name: 'credinject-request', expression: `(${onObject}) || (${onJobTemplate})` }]);
   });
 
   it('secrets.validate sees every write and delete of a labelled credential, without CEL', () => {
@@ -222,8 +225,16 @@ describe('webhook configurations', () => {
       { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'], scope: 'Namespaced' },
     ]);
     expect(h.matchConditions).toEqual([
-      { name: 'inject-annotation', expression: `(${onObject}) || (${onTemplate}) || (${onJobTemplate})` },
+      { name: 'credinject-request', expression: `(${onObject}) || (${onTemplate}) || (${onJobTemplate})` },
     ]);
+  });
+
+  // The CLI injects whatever the engine takes for a request; the webhooks must be called for exactly that.
+  it.each(
+    allWebhooks.flatMap((h) => (h.matchConditions ?? []).map((c) => [h.name, c.expression] as const)),
+  )('%s is called for every annotation the engine takes as a request, render alone included', (_name, expression) => {
+    const tested = new Set([...expression.matchAll(/'([^']+)' in /g)].map((m) => m[1]));
+    expect(tested).toEqual(new Set(requestKeys));
   });
 
   // Selecting through a missing field is a CEL error, and an error under failurePolicy Fail rejects

@@ -21,6 +21,10 @@ value's neighbours); extraArgs come last so a user can add flags the chart does 
 - {{ .Values.agent.resources.requests.cpu | quote }}
 - --agent-memory-request
 - {{ .Values.agent.resources.requests.memory | quote }}
+{{- with .Values.agent.resources.limits.cpu }}
+- --agent-cpu-limit
+- {{ . | quote }}
+{{- end }}
 - --agent-memory-limit
 - {{ .Values.agent.resources.limits.memory | quote }}
 - --agent-run-as-user

@@ -95,21 +95,23 @@ commonLabels; neither may set a selector label, which the schema refuses).
 
 {{/*
 The CEL matchConditions of the webhooks: the API server sends a request only when the object
-carries the credinject.dev/inject annotation where that kind keeps it. `object` is untyped in
+carries an annotation that asks credinject for something (credinject.dev/inject, or
+credinject.dev/render alone, which implies inject) where that kind keeps it. The keys are the
+engine's (src/engine/injectionRequest.ts, requestKeys), and a test holds the two together. `object` is untyped in
 webhook matchConditions, so has() on a field a kind does not have is false, not an error; but
 selecting through a missing field is an error, and an error with failurePolicy Fail rejects the
 request: every level is guarded with has().
 */}}
 {{- define "credinject.cel.onObject" -}}
-has(object.metadata) && has(object.metadata.annotations) && 'credinject.dev/inject' in object.metadata.annotations
+has(object.metadata) && has(object.metadata.annotations) && ('credinject.dev/inject' in object.metadata.annotations || 'credinject.dev/render' in object.metadata.annotations)
 {{- end }}
 
 {{- define "credinject.cel.onPodTemplate" -}}
-has(object.spec) && has(object.spec.template) && has(object.spec.template.metadata) && has(object.spec.template.metadata.annotations) && 'credinject.dev/inject' in object.spec.template.metadata.annotations
+has(object.spec) && has(object.spec.template) && has(object.spec.template.metadata) && has(object.spec.template.metadata.annotations) && ('credinject.dev/inject' in object.spec.template.metadata.annotations || 'credinject.dev/render' in object.spec.template.metadata.annotations)
 {{- end }}
 
 {{- define "credinject.cel.onJobTemplatePodTemplate" -}}
-has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.spec) && has(object.spec.jobTemplate.spec.template) && has(object.spec.jobTemplate.spec.template.metadata) && has(object.spec.jobTemplate.spec.template.metadata.annotations) && 'credinject.dev/inject' in object.spec.jobTemplate.spec.template.metadata.annotations
+has(object.spec) && has(object.spec.jobTemplate) && has(object.spec.jobTemplate.spec) && has(object.spec.jobTemplate.spec.template) && has(object.spec.jobTemplate.spec.template.metadata) && has(object.spec.jobTemplate.spec.template.metadata.annotations) && ('credinject.dev/inject' in object.spec.jobTemplate.spec.template.metadata.annotations || 'credinject.dev/render' in object.spec.jobTemplate.spec.template.metadata.annotations)
 {{- end }}
 
 {{/*
