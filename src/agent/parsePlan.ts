@@ -1,10 +1,57 @@
 import { isRecord } from '../contract/json.js';
-import type { AgentOutput, AgentPlan } from '../contract/agentPlan.js';
+import type { AgentOutput, AgentPlan, EnvEntry, LoginSource } from '../contract/agentPlan.js';
 import { isBelow, isPlainAbsolutePath, plainPathMessage, renderFormats } from '../contract/agentPlanNames.js';
 
 export type PlanResult = { ok: true; plan: AgentPlan } | { ok: false; message: string };
 
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+const loginFields = ['host', 'hostKey', 'usernameKey', 'passwordKey', 'portKey', 'databaseKey'] as const;
+
+function loginAt(value: unknown, at: string): LoginSource | string {
+  if (!isRecord(value)) return `${at}: expected an object`;
+  const login: Record<string, string> = {};
+  for (const field of loginFields) {
+    const item = value[field];
+    if (item === undefined && field !== 'passwordKey') continue;
+    if (!isName(item)) return `${at}.${field}: expected a non-empty string`;
+    login[field] = item;
+  }
+  return login as LoginSource;
+}
+
+function envAt(value: unknown, at: string): EnvEntry[] | string {
+  if (!Array.isArray(value) || value.length === 0) return `${at}: expected a non-empty array`;
+  const entries: EnvEntry[] = [];
+  for (const [index, item] of value.entries()) {
+    if (!isRecord(item)) return `${at}.${index}: expected an object`;
+    const { name, key } = item;
+    if (!isName(name)) return `${at}.${index}.name: expected a non-empty string`;
+    if (!isName(key)) return `${at}.${index}.key: expected a non-empty string`;
+    entries.push({ name, key });
+  }
+  return entries;
+}
+
+/** The optional per-format settings of an output, checked like the required fields. */
+function settingsAt(value: Record<string, unknown>, at: string): Pick<AgentOutput, 'login' | 'env' | 'template'> | string {
+  const settings: Pick<AgentOutput, 'login' | 'env' | 'template'> = {};
+  if (value['login'] !== undefined) {
+    const login = loginAt(value['login'], `${at}.login`);
+    if (typeof login === 'string') return login;
+    settings.login = login;
+  }
+  if (value['env'] !== undefined) {
+    const env = envAt(value['env'], `${at}.env`);
+    if (typeof env === 'string') return env;
+    settings.env = env;
+  }
+  if (value['template'] !== undefined) {
+    if (typeof value['template'] !== 'string') return `${at}.template: expected a string`;
+    settings.template = value['template'];
+  }
+  return settings;
+}
 
 function outputAt(value: unknown, at: string): AgentOutput | string {
   if (!isRecord(value)) return `${at}: expected an object`;
@@ -18,8 +65,10 @@ function outputAt(value: unknown, at: string): AgentOutput | string {
   if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
     return `${at}.mode: expected an integer file mode from 0 to 0777`;
   }
+  const settings = settingsAt(value, at);
+  if (typeof settings === 'string') return settings;
   // Known fields only, as zod's z.object strips the rest.
-  return { credential, format: format as AgentOutput['format'], sourceDir, path, mode };
+  return { credential, format: format as AgentOutput['format'], sourceDir, path, mode, ...settings };
 }
 
 /**

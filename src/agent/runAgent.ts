@@ -75,7 +75,7 @@ async function renderSource(sourceDir: string, outputs: readonly AgentOutput[], 
   const { dataTarget, files } = read.volume;
   let failed = 0;
   for (const output of outputs) {
-    const result = (await loadRenderer(output.format))(files, output.credential);
+    const result = (await loadRenderer(output.format))(files, output.credential, output);
     if (!result.ok) {
       failed++;
       log.error({ ...fieldsOf(output), version: dataTarget }, `render failed, kept the previous file: ${result.message}`);

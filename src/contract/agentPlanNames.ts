@@ -4,7 +4,18 @@
  */
 
 /** File formats the agent can render from a credential's Secret volume. */
-export const renderFormats = ['kubeconfig', 'docker-config', 'aws-credentials', 'rclone-conf'] as const;
+export const renderFormats = [
+  'kubeconfig',
+  'docker-config',
+  'aws-credentials',
+  'rclone-conf',
+  'netrc',
+  'git-credentials',
+  'env-file',
+  'huggingface-token',
+  'pgpass',
+  'template',
+] as const;
 
 /** Env var through which the engine hands the agent its plan (JSON of `AgentPlan`). */
 export const agentPlanEnv = 'CREDINJECT_AGENT_PLAN';

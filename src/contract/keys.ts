@@ -7,6 +7,12 @@ export const keys = {
   mountPath: 'credinject.dev/mount-path',
   envPrefix: 'credinject.dev/env-prefix',
   allowDelete: 'credinject.dev/allow-delete',
+  /** On a Secret: YAML map of file name → mustache template over its keys, rendered by the agent. */
+  templates: 'credinject.dev/templates',
+  /** On a Secret: the host (`name[:port]`) the login formats (netrc, git-credentials, pgpass) are for. */
+  host: 'credinject.dev/host',
+  /** On a Secret: the key holding the password or token of the login formats, when not `password`/`token`. */
+  passwordKey: 'credinject.dev/password-key',
   /** Label on a copy of a cluster-scoped credential, written by the mirror controller. */
   mirrorLabel: 'credinject.dev/mirror',
   /** Annotation on a mirror: `<namespace>/<name>` of its source. */

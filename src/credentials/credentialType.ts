@@ -31,6 +31,8 @@ export interface InjectionContext {
   /** Explicit mount path from an annotation (pod or Secret); absent when the default applies. */
   explicitMountPath: boolean;
   envPrefix: string;
+  /** The agent renders files of this credential: the mount path is then where they appear. */
+  rendered: boolean;
 }
 
 /** One credential type (docs/reference.md, "Credential types"): its data contract and its default injection. */

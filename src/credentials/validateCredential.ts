@@ -9,6 +9,7 @@ import { parseLabelSelector } from './labelSelector.js';
 import { envPrefixRule, isEnvPrefix } from './formatChecks.js';
 import { problemsFromZod } from './problemsFromZod.js';
 import { mountPathProblem } from './rules/mountPath.js';
+import { checkRenderAnnotations } from './renderAnnotations.js';
 import { credentialTypeNames, credentialTypes } from './registry.js';
 import { decodeSecretData } from './secretData.js';
 
@@ -83,6 +84,7 @@ export function validateCredential(secret: V1Secret): CredentialProblem[] {
     ...decoded.problems,
     ...(shape.success ? [] : problemsFromZod(type.name, shape.error.issues, allowedKeys(type))),
     ...(type.checkValues?.(text, annotations) ?? []),
+    ...checkRenderAnnotations(annotations, Object.keys(text)),
   ];
 }
 

@@ -13,19 +13,25 @@ const agentEntry = ['node', '/app/dist/cli/main.js'];
 /** The agent's plan: one output per rendered format of each credential. */
 export function agentPlan(contributions: readonly Contribution[], fsGroup: number | undefined): AgentPlan | undefined {
   const outputs = contributions.flatMap(({ credential, rendered }) =>
-    (rendered?.outputs ?? []).map(({ format, fileName }) => ({
+    (rendered?.outputs ?? []).map(({ format, fileName, ownerOnly, ...settings }) => ({
       credential: credential.name,
       format,
       sourceDir: `${agentPaths.secretsRoot}/${credential.name}`,
       path: `${agentPaths.renderedRoot}/${credential.name}/${fileName}`,
-      mode: readableMode(fsGroup),
+      mode: ownerOnly ? 0o400 : readableMode(fsGroup),
+      ...settings,
     })),
   );
   return outputs.length > 0 ? { version: 1, outputs } : undefined;
 }
 
+/** The UID the agent runs as: the pod's, else the operator's (never root: a pod-level 0 is replaced). */
+export function agentRunAsUser(spec: V1PodSpec, options: InjectionOptions): number {
+  return spec.securityContext?.runAsUser || options.agentRunAsUser;
+}
+
 function agentContainer(name: string, args: string[], plan: AgentPlan, contributions: readonly Contribution[], spec: V1PodSpec, options: InjectionOptions): V1Container {
-  const runAsUser = spec.securityContext?.runAsUser || options.agentRunAsUser;
+  const runAsUser = agentRunAsUser(spec, options);
   const runAsGroup = spec.securityContext?.fsGroup ?? spec.securityContext?.runAsGroup ?? runAsUser;
   return {
     name,

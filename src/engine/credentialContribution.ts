@@ -9,14 +9,14 @@ import { shortWarning } from '../contract/warnings.js';
 import { normalMountPath } from '../credentials/rules/mountPath.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
 import type { InjectionRequest } from './injectionRequest.js';
-import { renderTargets } from './renderTargets.js';
+import { type RenderOutput, renderOutputs } from './renderOutputs.js';
 import type { Finding } from '../contract/decision.js';
 
 /** Files the agent renders for one credential, into its own emptyDir. */
 export interface RenderedFiles {
   secretVolume: V1Volume;
   outputVolume: V1Volume;
-  outputs: { format: RenderFormat; fileName: string }[];
+  outputs: RenderOutput[];
 }
 
 /** Everything one credential adds, before it is merged into containers and checked for conflicts. */
@@ -86,7 +86,8 @@ export function credentialContribution(
   const explicitMount = request.mountPaths.get(name) ?? secretMount;
   const mountPath = explicitMount ?? type.defaultMountPath?.(name) ?? `/var/run/credinject/${name}`;
   const envPrefix = type.envPrefix ? (request.envPrefixes.get(name) ?? credential.annotations[keys.envPrefix] ?? '') : '';
-  const spec = type.inject({ credential, mountPath, explicitMountPath: explicitMount !== undefined, envPrefix });
+  const render = renderFormatsFor(type, request.render.get(name) ?? [], name);
+  const spec = type.inject({ credential, mountPath, explicitMountPath: explicitMount !== undefined, envPrefix, rendered: render.formats.length > 0 });
   const findings: Finding[] = spec.env
     .filter((source) => !envNamePattern.test(source.name))
     .map((source) => ({ reason: 'InvalidCredential', message: `credential "${name}" would set env "${source.name}", which is not a valid env var name; rename the key or use a mount path` }));
@@ -96,19 +97,20 @@ export function credentialContribution(
     contribution.fileVolume = secretVolume(credential, mode, spec.files.keys, spec.files.ownerOnlyKeys);
   }
   if (spec.imagePullSecret) contribution.pullSecret = name;
-  const render = renderFormatsFor(type, request.render.get(name) ?? [], name);
   findings.push(...render.findings);
   if (render.formats.length > 0) {
     if (contribution.fileVolume) {
       findings.push({ reason: 'InvalidAnnotation', message: `credential "${name}" cannot be both mounted as files and rendered` });
     }
+    const outputs = renderOutputs(credential, render.formats, spec.env, mountPath);
+    findings.push(...outputs.findings);
     contribution.rendered = {
       // Only the agent mounts this one; no other container of the pod sees it.
       secretVolume: secretVolume(credential, readableMode(fsGroup)),
       outputVolume: { name: credentialVolumeName(name, 'rendered'), emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-      outputs: render.formats.map((format) => ({ format, fileName: renderTargets[format].fileName })),
+      outputs: outputs.outputs,
     };
-    contribution.env.push(...render.formats.flatMap((format) => renderTargets[format].env(mountPath)));
+    contribution.env.push(...outputs.env);
   }
   return findings.length > 0 ? { findings, warnings: [] } : { contribution, findings, warnings: ignoredOverrides(type, contribution, request) };
 }

@@ -9,6 +9,7 @@ import { type Contribution, credentialContribution } from './credentialContribut
 import type { Denial, InjectedCredential } from '../contract/decision.js';
 import { parseInjectionRequest, requestsInjection } from './injectionRequest.js';
 import type { InjectionOptions } from './options.js';
+import { ownerOnlyReadWarnings } from './ownerOnlyReaders.js';
 import { injectPodVolumes } from './podVolumes.js';
 import type { Finding } from '../contract/decision.js';
 import { resolveCredentials } from './resolveCredentials.js';
@@ -66,6 +67,7 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
     findings.push(...env.findings, ...injectContainerMounts(container, contributions));
   }
   findings.push(...injectAgent(spec, contributions, options));
+  warnings.push(...ownerOnlyReadWarnings(spec, contributions, targets.targets, options));
   const injected = contributions.map(({ credential }) => ({ name: credential.name, type: credential.type }));
   template.metadata = template.metadata ?? {};
   template.metadata.annotations = { ...template.metadata.annotations, [keys.status]: 'injected', [keys.injected]: injected.map((c) => c.name).join(',') };

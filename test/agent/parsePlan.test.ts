@@ -20,7 +20,7 @@ describe('parsePlan', () => {
     ['no outputs', plan([]), 'outputs: expected a non-empty array'],
     ['an output that is not an object', plan(['x']), 'outputs.0: expected an object'],
     ['an empty credential', plan([{ ...output, credential: '' }]), 'outputs.0.credential: expected a non-empty string'],
-    ['an unknown format', plan([{ ...output, format: 'netrc' }]), 'outputs.0.format: expected one of kubeconfig, docker-config'],
+    ['an unknown format', plan([{ ...output, format: 'pdf' }]), 'outputs.0.format: expected one of kubeconfig, docker-config'],
     ['no sourceDir', plan([{ ...output, sourceDir: undefined }]), 'outputs.0.sourceDir: expected a non-empty string'],
     ['a numeric path', plan([{ ...output, path: 1 }]), 'outputs.0.path: expected a non-empty string'],
     ['a mode as a string', plan([{ ...output, mode: '0400' }]), 'outputs.0.mode: expected an integer file mode'],
@@ -51,12 +51,22 @@ describe('parsePlan', () => {
   it('agrees with the zod AgentPlan schema on generated plans', () => {
     const anyValue = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean());
     const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 19, arbitrary: valid }, { weight: 1, arbitrary: anyValue });
+    const short = fc.oneof({ weight: 29, arbitrary: fc.string({ minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant('') });
     const outputArb = fc.record(
       {
         credential: field(fc.string({ maxLength: 5 })),
-        format: field(fc.constantFrom(...renderFormats, 'netrc')),
+        format: field(fc.constantFrom(...renderFormats, 'pdf')),
         sourceDir: field(fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^(\/[a-z]{1,3}){1,3}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^(\/[a-z.]{0,3}){1,3}$/) }, { weight: 1, arbitrary: fc.string({ maxLength: 5 }) })),
         mode: field(fc.oneof(fc.integer({ min: -1, max: 0o1000 }), fc.constant(0o440))),
+        // The per-format settings: key names (sometimes empty), env lines, a template.
+        login: field(
+          fc.record(
+            { host: short, hostKey: short, usernameKey: short, passwordKey: short, portKey: short, databaseKey: short, extra: short },
+            { requiredKeys: ['passwordKey'] },
+          ),
+        ),
+        env: field(fc.array(fc.record({ name: short, key: short }), { maxLength: 2 })),
+        template: field(fc.string({ maxLength: 5 })),
       },
       { requiredKeys: ['credential', 'format', 'sourceDir', 'mode'] },
     );

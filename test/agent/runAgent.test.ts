@@ -130,7 +130,7 @@ describe('credinject agent (the built sidecar process)', () => {
 
   it.each([
     ['JSON that does not parse', '{"version":1', 'invalid plan in $CREDINJECT_AGENT_PLAN: not valid JSON'],
-    ['an unknown format', { version: 1, outputs: [{ credential: 'c', format: 'netrc', sourceDir: '/s', path: '/p', mode: 256 }] }, 'outputs.0.format'],
+    ['an unknown format', { version: 1, outputs: [{ credential: 'c', format: 'pdf', sourceDir: '/s', path: '/p', mode: 256 }] }, 'outputs.0.format'],
     ['no plan at all', '', 'no plan: set $CREDINJECT_AGENT_PLAN or pass --plan-file'],
   ])('exits 2 with a clear error given %s', async (_case, plan, message) => {
     const agent = startAgent([], plan);
@@ -162,5 +162,34 @@ describe('credinject agent (the built sidecar process)', () => {
     const agent = startAgent(['--watch-harder']);
     expect(await agent.exited).toBe(2);
     expect(agent.stderr()).toContain('usage: credinject agent');
+  });
+  it('renders a template and a netrc with the settings of the plan, re-rendering both on rotation, values never logged', async () => {
+    const dir = join(root, 'rendered', 'app');
+    await mkdir(dir, { recursive: true });
+    const appSource = join(root, 'secrets', 'app');
+    await publishVolume(appSource, { TOKEN: 'fake-token-1\n', USER: 'bot' });
+    const sourceOf = { credential: 'app', sourceDir: appSource, mode: 0o400 };
+    const agent = startAgent([], {
+      version: 1,
+      outputs: [
+        { ...sourceOf, format: 'template', path: join(dir, 'app.ini'), template: 'user = {{USER}}\ntoken = {{TOKEN}}' },
+        { ...sourceOf, format: 'netrc', path: join(dir, 'netrc'), login: { host: 'api.example.test', passwordKey: 'TOKEN', usernameKey: 'USER' } },
+      ],
+    });
+    const netrc = (token: string) => `machine api.example.test\nlogin bot\npassword ${token}\n`;
+    await waitFor('the first render', async () => ((await contentOf(join(dir, 'netrc'))) === netrc('fake-token-1') ? true : undefined));
+    expect(await contentOf(join(dir, 'app.ini'))).toBe('user = bot\ntoken = fake-token-1\n');
+
+    await publishVolume(appSource, { TOKEN: 'fake-token-2', USER: 'bot' });
+    await waitFor('the re-render', async () => ((await contentOf(join(dir, 'app.ini'))) === 'user = bot\ntoken = fake-token-2' ? true : undefined));
+    await waitFor('the netrc re-render', async () => ((await contentOf(join(dir, 'netrc'))) === netrc('fake-token-2') ? true : undefined));
+
+    await publishVolume(appSource, { TOKEN: 'fake-token-3' });
+    const failure = await waitFor('the render error', async () => logLines(agent.stdout()).find((line) => String(line['msg']).includes('render failed')));
+    expect(String(failure['msg'])).toMatch(/uses key "USER", which the Secret does not have|missing key "USER"/);
+    expect(await contentOf(join(dir, 'app.ini'))).toBe('user = bot\ntoken = fake-token-2');
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(agent.stdout() + agent.stderr()).not.toContain('fake-token');
   });
 });

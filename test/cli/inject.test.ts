@@ -43,6 +43,18 @@ describe('credinject inject', () => {
     expect(pod.spec.containers[0].env[0]).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
   });
 
+  it('plans the agent for credinject.dev/render: "wandb:netrc" alone: NETRC in the app, the netrc in the plan, no value', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    credinject.dev/render: "wandb:netrc"\nspec:\n  containers: [{name: train}]\n';
+    const { code, stdout } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
+    expect(code).toBe(0);
+    const [injected] = documents(stdout);
+    const agent = injected.spec.initContainers.find((container: { name: string }) => container.name === 'credinject-agent');
+    const plan = JSON.parse(agent.env.find((variable: { name: string }) => variable.name === 'CREDINJECT_AGENT_PLAN').value);
+    expect(plan.outputs).toEqual([expect.objectContaining({ credential: 'wandb', format: 'netrc', path: '/var/run/credinject/rendered/wandb/netrc', login: { passwordKey: 'WANDB_API_KEY', host: 'api.wandb.ai' } })]);
+    expect(injected.spec.containers[0].env).toContainEqual({ name: 'NETRC', value: '/var/run/credinject/wandb/netrc' });
+    expect(stdout).not.toContain('fake-wandb-api-key');
+  });
+
   it('exits 1 with the denial on stderr and prints nothing when an object would be denied', () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    credinject.dev/inject: missing-one\nspec:\n  containers: [{name: c}]\n';
     const { code, stdout, stderr } = runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml'], pod);
@@ -81,7 +93,7 @@ describe('credinject validate', () => {
   it('accepts every shipped example credential', () => {
     const { code, stdout } = runCli(['validate', '-f', 'examples/credentials.yaml']);
     expect(code).toBe(0);
-    expect(stdout).toContain('14 valid, 0 invalid');
+    expect(stdout).toContain('15 valid, 0 invalid');
   });
 
   it('prints per-field errors and exits 1 for invalid credentials, without their values', () => {

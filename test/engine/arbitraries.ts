@@ -199,9 +199,20 @@ export const podSpec: fc.Arbitrary<PodShape> = fc
     }),
   );
 
-/** Valid render requests, and two the engine must refuse (a format the type lacks, an unknown format). */
-const renderEntries = ['aws-s3:aws-credentials', 'r2-bucket:rclone-conf', 'registry:docker-config', 'prod-cluster:kubeconfig'];
-const badRenderEntries = ['gcp-sa:kubeconfig', 'hf-token:bogus'];
+/** Valid render requests, and some the engine must refuse (formats the type lacks, an unknown format). */
+const renderEntries = [
+  'aws-s3:aws-credentials',
+  'r2-bucket:rclone-conf',
+  'registry:docker-config',
+  'prod-cluster:kubeconfig',
+  'wandb:netrc',
+  'wandb:git-credentials',
+  'postgres:pgpass',
+  'postgres:env-file',
+  'hf-token:huggingface-token',
+  'clearml:template',
+];
+const badRenderEntries = ['gcp-sa:kubeconfig', 'hf-token:bogus', 'aws-s3:netrc'];
 const mountPathValues = ['/root/.ssh', '/etc/creds', '/etc/creds/', '/etc//creds', '/etc/./creds', '/data', '/var/run/credinject/aws-s3', '/mnt/shared'];
 const badMountPathValues = ['relative/path', '/with:colon', '/', '/var/run/../../etc'];
 const envPrefixValues = ['', 'AWS_', 'MY_', 'X1_'];

@@ -35,10 +35,14 @@ function expectNoLeak(output: unknown, secret: V1Secret): void {
   for (const forbidden of forbiddenStrings(secret)) expect(text, `output must not contain ${JSON.stringify(forbidden)}`).not.toContain(forbidden);
 }
 
-/** The render annotation value asking for every format the credential's type can render. */
+/** Formats that need more than the type's keys: the owner's templates, or a host. */
+const needsOwnerSetup = new Set(['template', 'netrc', 'git-credentials', 'pgpass']);
+
+/** The render annotation value asking for every format the case renders (see `MarkedCase.render`). */
 function renderAll(secret: V1Secret): string | undefined {
+  const row = allCases.find((candidate) => candidate.secret === secret);
   const type = credentialTypes.get(secret.metadata?.labels?.[keys.typeLabel] ?? '');
-  const formats = type?.renderFormats ?? [];
+  const formats = row?.render ?? (type?.renderFormats ?? []).filter((format) => !needsOwnerSetup.has(format));
   return formats.length > 0 ? formats.map((format) => `${nameOf(secret)}:${format}`).join(',') : undefined;
 }
 

@@ -10,6 +10,7 @@ import type { Decision } from '../../src/contract/decision.js';
 import { injectObject } from '../../src/engine/injectObject.js';
 import { type InjectionOptions, defaultInjectionOptions, type SidecarMode } from '../../src/engine/options.js';
 import { planAdmission } from '../../src/engine/planAdmission.js';
+import { renderTargets } from '../../src/engine/renderTargets.js';
 import {
   credentials,
   generatedPod,
@@ -34,7 +35,8 @@ type Template = { metadata?: Json; spec: PodShape };
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Env vars credinject sets to a path of its own (rendered files, gcp key file). */
-const pathEnvNames = new Set(['GOOGLE_APPLICATION_CREDENTIALS', 'KUBECONFIG', 'DOCKER_CONFIG', 'AWS_SHARED_CREDENTIALS_FILE', 'RCLONE_CONFIG']);
+/** Env vars with fixed values credinject sets: file paths, and what points tools at rendered files. */
+const pathEnvNames = new Set(['GOOGLE_APPLICATION_CREDENTIALS', ...Object.values(renderTargets).flatMap((target) => target.env('/dir').map((variable) => variable.name))]);
 
 function options(mode: SidecarMode): InjectionOptions {
   return { ...defaultInjectionOptions, sidecarMode: mode };
@@ -90,7 +92,7 @@ function injectedNames(template: Template): Set<string> {
 function isCredinjectEnv(variable: V1EnvVar, injected: ReadonlySet<string>): boolean {
   const secret = variable.valueFrom?.secretKeyRef?.name;
   if (secret !== undefined) return injected.has(secret);
-  return pathEnvNames.has(variable.name) && typeof variable.value === 'string' && variable.value.startsWith('/');
+  return pathEnvNames.has(variable.name) && typeof variable.value === 'string';
 }
 
 const isOurVolume = (name: string) => name.startsWith('credinject-');

@@ -141,6 +141,15 @@ describe('planAdmission on a Pod', () => {
     expect(again).toEqual({ patch: [], warnings: [] });
   });
 
+  it('is idempotent with the agent rendering netrc, git-credentials, pgpass, a .env, a token file and templates', () => {
+    const pod = podRequesting('wandb, postgres, hf-token, clearml', {
+      annotations: { 'credinject.dev/render': 'wandb:netrc, wandb:git-credentials, postgres:pgpass, postgres:env-file, hf-token:huggingface-token, clearml:template' },
+    });
+    pod.spec!.securityContext = { runAsUser: 1000 };
+    const once = inject(pod);
+    expect(plan(once)).toEqual({ patch: [], warnings: [] });
+  });
+
   it.each([
     ['a missing credential', 'nope', 'CredentialNotFound', ['"nope"', 'namespace "default"']],
     ['several missing credentials, each named', 'nope, aws-s3, gone', 'CredentialNotFound', ['"nope"', '"gone"']],

@@ -1,11 +1,16 @@
+import type { AgentOutput } from '../../contract/agentPlan.js';
+
 /** The credential's files as kubelet put them in the Secret volume: key → raw bytes. */
 export type SecretFiles = ReadonlyMap<string, Buffer>;
 
 /** What a renderer returns: the file content, or a message that names keys and never a value. */
 export type RenderResult = { ok: true; content: string } | { ok: false; message: string };
 
+/** What the engine's plan adds for formats that need more than the files (see `AgentOutput`). */
+export type RenderSettings = Pick<AgentOutput, 'login' | 'env' | 'template'>;
+
 /** Turns one credential's Secret files into the text of one file format. Pure: no I/O. */
-export type Renderer = (files: SecretFiles, credential: string) => RenderResult;
+export type Renderer = (files: SecretFiles, credential: string, settings: RenderSettings) => RenderResult;
 
 /** A successful render. */
 export function rendered(content: string): RenderResult {

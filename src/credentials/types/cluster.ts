@@ -16,7 +16,7 @@ function clusterType(name: string): CredentialType {
     schema: shape,
     checkValues: (data) => clusterAccessProblems(name, data),
     envPrefix: false,
-    renderFormats: ['kubeconfig'],
+    renderFormats: ['kubeconfig', 'template'],
     defaultRender: 'kubeconfig',
     // Nothing from the Secret reaches the app directly: the agent renders the kubeconfig.
     inject: () => ({ env: [] }),

@@ -21,6 +21,6 @@ export const dockerRegistry: CredentialType = {
   schema: z.strictObject({ [configKey]: z.string().min(1) }),
   checkValues: (data) => (data[configKey] ? checkDockerConfig(data[configKey]) : []),
   envPrefix: false,
-  renderFormats: ['docker-config'],
+  renderFormats: ['docker-config', 'template'],
   inject: () => ({ env: [], imagePullSecret: true }),
 };

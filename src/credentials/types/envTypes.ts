@@ -13,7 +13,7 @@ export const aws: CredentialType = {
   name: 'aws',
   schema: z.strictObject({ access_key_id: required, secret_access_key: required, session_token: optional, region: optional }),
   envPrefix: false,
-  renderFormats: ['aws-credentials'],
+  renderFormats: ['aws-credentials', 'env-file', 'template'],
   inject: ({ credential }) => ({
     env: envFromKeys(credential.keys, {
       access_key_id: ['AWS_ACCESS_KEY_ID'],
@@ -28,7 +28,7 @@ export const accessKey: CredentialType = {
   name: 'access-key',
   schema: z.strictObject({ access_key_id: required, secret_access_key: required }),
   envPrefix: true,
-  renderFormats: [],
+  renderFormats: ['env-file', 'template'],
   inject: ({ credential, envPrefix }) => ({
     env: envFromKeys(credential.keys, { access_key_id: ['ACCESS_KEY_ID'], secret_access_key: ['SECRET_ACCESS_KEY'] }, envPrefix),
   }),
@@ -38,7 +38,7 @@ export const password: CredentialType = {
   name: 'password',
   schema: z.strictObject({ username: required, password: required }),
   envPrefix: true,
-  renderFormats: [],
+  renderFormats: ['netrc', 'git-credentials', 'pgpass', 'env-file', 'template'],
   inject: ({ credential, envPrefix }) => ({
     env: envFromKeys(credential.keys, { username: ['USERNAME'], password: ['PASSWORD'] }, envPrefix),
   }),
@@ -53,7 +53,7 @@ export const azure: CredentialType = {
     return [{ rule: 'no-auth', message: 'type azure needs connection_string, or account_name with account_key' }];
   },
   envPrefix: false,
-  renderFormats: [],
+  renderFormats: ['env-file', 'template'],
   inject: ({ credential }) => ({
     env: envFromKeys(credential.keys, {
       account_name: ['AZURE_STORAGE_ACCOUNT'],
@@ -67,6 +67,6 @@ export const huggingface: CredentialType = {
   name: 'huggingface',
   schema: z.strictObject({ token: required }),
   envPrefix: false,
-  renderFormats: [],
+  renderFormats: ['huggingface-token', 'env-file', 'template'],
   inject: () => ({ env: [{ name: 'HF_TOKEN', key: 'token' }, { name: 'HUGGING_FACE_HUB_TOKEN', key: 'token' }] }),
 };

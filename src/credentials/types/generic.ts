@@ -21,9 +21,10 @@ export const generic: CredentialType = {
       }));
   },
   envPrefix: true,
-  renderFormats: [],
-  inject: ({ credential, envPrefix, explicitMountPath }) =>
-    explicitMountPath
+  renderFormats: ['netrc', 'git-credentials', 'pgpass', 'huggingface-token', 'env-file', 'template'],
+  // A mount path means files, unless the agent renders the credential: then it places the rendered files.
+  inject: ({ credential, envPrefix, explicitMountPath, rendered }) =>
+    explicitMountPath && !rendered
       ? { env: [], files: { access: 'readable' } }
       : { env: credential.keys.map((key) => ({ name: envPrefix + key, key })) },
 };

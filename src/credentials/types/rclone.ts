@@ -7,6 +7,6 @@ export const rclone: CredentialType = {
   schema: z.record(z.string(), z.string()),
   checkValues: (data) => rcloneRemote(Object.keys(data)).problems,
   envPrefix: false,
-  renderFormats: ['rclone-conf'],
+  renderFormats: ['rclone-conf', 'env-file', 'template'],
   inject: ({ credential }) => ({ env: credential.keys.map((key) => ({ name: key, key })) }),
 };
