@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { UsageIndex } from '../admission/store.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
+import { ageOf } from '../contract/humanDuration.js';
 import { keys } from '../contract/keys.js';
+import { expiryStatus } from '../credentials/expiry.js';
 import { listCredentials, type CredentialListing } from '../view/clusterSnapshot.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
 
@@ -16,12 +18,14 @@ export interface CredentialRow {
   namespace: string;
   type: string;
   scope: string;
-  /** `valid`, or the first validation problem. */
+  /** `valid`, the first validation problem, `expired` or `expires in 5d`. */
   status: string;
   problems: string[];
   inUse: number;
   usedBy: string[];
   createdAt: string | undefined;
+  /** The earliest certificate notAfter or token exp, when the data carries one. */
+  expiresAt: string | undefined;
 }
 
 /** `cluster`/`namespace` from the label; a mirror says whose copy it is, so users know where to edit. */
@@ -30,7 +34,12 @@ function scopeOf(info: CredentialInfo): string {
   return source ? `mirror of ${source}` : (info.labels[keys.scopeLabel] ?? 'namespace');
 }
 
-export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex): CredentialRow[] {
+/** A broken credential says what to fix first; a valid one how long it has left, when that is soon. */
+export function credentialStatus(info: CredentialInfo, now: Date): string {
+  return info.problems[0]?.message ?? expiryStatus(info.expiresAt, now) ?? 'valid';
+}
+
+export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex, now: Date = new Date()): CredentialRow[] {
   return credentials
     .map((info) => {
       const users = usage.usersOf(info.namespace, info.name);
@@ -39,31 +48,20 @@ export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex)
         namespace: info.namespace,
         type: info.type,
         scope: scopeOf(info),
-        status: info.problems[0]?.message ?? 'valid',
+        status: credentialStatus(info, now),
         problems: info.problems.map((p) => p.message),
         inUse: users.total,
         usedBy: users.users,
         createdAt: info.createdAt,
+        expiresAt: info.expiresAt,
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
-/** kubectl-style age: the largest unit that keeps the number small. */
-export function age(createdAt: string | undefined, now: Date): string {
-  if (!createdAt) return '<unknown>';
-  const seconds = Math.floor((now.getTime() - new Date(createdAt).getTime()) / 1000);
-  if (!Number.isFinite(seconds) || seconds < 0) return '<unknown>';
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 120 * 60) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
-  if (seconds < 2 * 365 * 86400) return `${Math.floor(seconds / 86400)}d`;
-  return `${Math.floor(seconds / (365 * 86400))}y`;
-}
-
 export function formatTable(rows: CredentialRow[], now: Date): string {
   const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'AGE'];
-  const cells = rows.map((r) => [r.name, r.namespace, r.type, r.scope, r.status, String(r.inUse), age(r.createdAt, now)]);
+  const cells = rows.map((r) => [r.name, r.namespace, r.type, r.scope, r.status, String(r.inUse), ageOf(r.createdAt, now)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   // Like kubectl: columns padded to the widest cell plus three spaces, the last one unpadded.
   const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('');
@@ -121,7 +119,7 @@ export async function run(argv: string[], io: ListIo = processIo): Promise<numbe
     io.stderr.write(`credinject list: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
     return 1;
   }
-  const rows = credentialRows(listing.credentials, listing.usage);
+  const rows = credentialRows(listing.credentials, listing.usage, io.now());
   if (values.output === 'json') io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) io.stderr.write('No credentials found.\n');
   else io.stdout.write(formatTable(rows, io.now()));

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../contract/parseDuration.js';
 
 /**
  * One row per `credinject serve` flag: the usage text, the parser option and the config field it
@@ -50,6 +51,15 @@ export const serveFlags: readonly ServeFlag[] = [
   { name: 'namespace', type: 'string', arg: 'NS', help: "the injector's namespace (default $POD_NAMESPACE)", path: 'namespace', manual: true },
   { name: 'kubeconfig', type: 'string', arg: 'F', help: 'kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)', path: 'kubeconfig' },
   { name: 'credentials-file', type: 'string', arg: 'F', help: 'static mode: serve the Secrets in F, no cluster', path: 'credentialsFile' },
+  {
+    name: 'expiry-warning',
+    type: 'string',
+    arg: 'D',
+    help: 'warn when a Pod gets a credential that expires within D\n(7d; 168h, 36h30m and 0 for never work too)',
+    path: 'expiry.warningMs',
+    parse: parseDuration,
+  },
+  { name: 'deny-expired', type: 'boolean', help: 'refuse a Pod that would get an expired credential\n(default: warn)', path: 'expiry.denyExpired' },
   { name: 'shutdown-delay', type: 'string', arg: 'S', help: 'seconds to keep serving after SIGTERM, not ready (5)', path: 'shutdownDelayMs', parse: seconds },
   {
     name: 'mirror-cluster-credentials',

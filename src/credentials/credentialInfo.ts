@@ -18,6 +18,12 @@ export interface CredentialInfo {
   problems: CredentialProblem[];
   /** ISO timestamp of creation, when known (for `credinject list`). */
   createdAt?: string;
+  /**
+   * ISO time of the earliest expiry the data carries (certificate notAfter, JWT `exp`), read when
+   * the Secret arrives; absent when it carries none. `expiryKey` names the key it is in.
+   */
+  expiresAt?: string;
+  expiryKey?: string;
 }
 
 /** One broken rule of a credential's data contract. `message` never contains a Secret value. */

@@ -1,7 +1,8 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { keys } from '../contract/keys.js';
 import type { CredentialInfo } from './credentialInfo.js';
-import { secretKeyNames } from './secretData.js';
+import { credentialExpiry } from './expiry.js';
+import { decodeSecretData, secretKeyNames } from './secretData.js';
 import { validateCredential } from './validateCredential.js';
 
 /**
@@ -14,7 +15,7 @@ function credinjectAnnotations(annotations: Record<string, string> | undefined):
 
 /**
  * What the engine and the webhook's cache keep of a credential Secret: metadata, key names and the
- * validation problems. The values are read once for validation and not kept.
+ * validation problems, and the earliest expiry. The values are read for validation and dates, and not kept.
  */
 export function describeCredential(secret: V1Secret): CredentialInfo {
   const metadata = secret.metadata ?? {};
@@ -30,5 +31,11 @@ export function describeCredential(secret: V1Secret): CredentialInfo {
     problems: validateCredential(secret),
   };
   if (created !== undefined) info.createdAt = created instanceof Date ? created.toISOString() : String(created);
+  // The values are decoded once more for their dates only; what is kept is the date and the key name.
+  const expiry = credentialExpiry(decodeSecretData(secret).values);
+  if (expiry) {
+    info.expiresAt = expiry.expiresAt;
+    info.expiryKey = expiry.key;
+  }
   return info;
 }

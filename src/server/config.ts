@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultExpiryWarningMs } from '../credentials/expiry.js';
 import { InjectionOptions } from '../engine/options.js';
 import { logLevels } from './logger.js';
 
@@ -51,6 +52,13 @@ export const ServeConfig = z
     /** Then wait at most this long for in-flight requests before closing connections. */
     shutdownTimeoutMs: z.number().int().positive().default(15_000),
     watchdogMs: z.number().int().positive().default(10 * 60_000),
+    /** Credentials near or past their expiry when a Pod gets them (DESIGN §1, Expiry). */
+    expiry: z
+      .object({
+        warningMs: z.number({ error: 'must be a duration such as 7d, 168h or 0' }).int().min(0).default(defaultExpiryWarningMs),
+        denyExpired: z.boolean().default(false),
+      })
+      .prefault({}),
     /**
      * Mirror cluster-scoped credentials of `namespace` into the namespaces they select, on the
      * Lease-elected replica. Off by default: it needs RBAC to write Secrets in every namespace.

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MirrorMetrics } from '../mirror/metrics.js';
+import type { CredentialExpiryPoint } from '../view/expiryPoints.js';
 
 /** Outcome of one admission request, as counted. */
 export type AdmissionResult = 'allowed' | 'patched' | 'denied' | 'invalid' | 'error';
@@ -9,7 +10,10 @@ export type WebhookName = 'mutate' | 'validate';
 export interface MetricsSource {
   indexSizes(): { credentials: number; users: number; referencedCredentials: number };
   syncState(): Record<string, boolean>;
+  /** Credentials that carry an expiry (mirrors left out: their source is counted). */
+  credentialExpiries?(): readonly CredentialExpiryPoint[];
 }
+
 
 export interface ServerMetrics extends MirrorMetrics {
   registry: Registry;
@@ -91,6 +95,19 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     registers,
     collect() {
       for (const [resource, synced] of Object.entries(source.syncState())) this.set({ resource }, synced ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'credinject_credential_expiry_timestamp_seconds',
+    help: 'When a credential expires (earliest certificate notAfter or token exp), in seconds since the epoch.',
+    labelNames: ['namespace', 'name', 'type'] as const,
+    registers,
+    collect() {
+      // Rebuilt at every scrape, so a deleted or renewed credential leaves no stale series.
+      this.reset();
+      for (const point of source.credentialExpiries?.() ?? []) {
+        this.set({ namespace: point.namespace, name: point.name, type: point.type }, Date.parse(point.expiresAt) / 1000);
+      }
     },
   });
   return {

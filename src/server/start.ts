@@ -5,6 +5,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { startClusterView } from '../view/clusterView.js';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
 import { startMirrorController } from '../mirror/controller.js';
+import { expiryPoints } from '../view/expiryPoints.js';
 import { loadFileView } from '../view/fileView.js';
 import { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
 import type { KubeView } from '../view/view.js';
@@ -71,6 +72,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       return { credentials: view?.credentials.size() ?? 0, users: usage.users, referencedCredentials: usage.credentials };
     },
     syncState: () => syncState(),
+    credentialExpiries: () => expiryPoints(view?.credentials.list() ?? []),
   });
 
   // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
@@ -123,6 +125,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       ...(events ? { events } : {}),
       secrets: { injectorNamespace: config.namespace, mirroring: config.mirror.enabled && clusterMode },
       injection: config.injection,
+      expiry: config.expiry,
       logger,
       metrics,
       bodyLimitBytes: config.bodyLimitBytes,

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
+import type { ExpiryPolicy } from '../admission/expiryCheck.js';
 import { mutate } from '../admission/mutate.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionStore } from '../admission/store.js';
@@ -20,6 +21,8 @@ export interface WebhookAppOptions {
   /** The Namespaces' policies, judged after validation; absent without a cluster. */
   policies?: NamespacePolicies;
   injection: InjectionOptions;
+  /** Warnings or denials for credentials near or past expiry; the defaults warn within 7 days. */
+  expiry?: ExpiryPolicy;
   /** The injector's namespace and whether it mirrors: for the cluster-scope warnings. */
   secrets?: ValidationSettings;
   logger: Logger;
@@ -71,7 +74,7 @@ export function webhookApp(options: WebhookAppOptions): Express {
       logger,
       metrics,
       isDraining: options.isDraining,
-      decide: (request) => mutate(request, store, options.injection),
+      decide: (request) => mutate(request, store, options.injection, options.expiry),
       afterAnswer(_request, decision) {
         for (const credential of decision.injected ?? []) metrics.countInjection(credential.type);
       },

@@ -90,6 +90,7 @@ describe('monitoring: alerts and dashboard', () => {
         'credinject_admission_duration_seconds_bucket',
         'credinject_mirror_conflicts',
         'credinject_informer_synced',
+        'credinject_credential_expiry_timestamp_seconds',
       ]),
     );
     const missing = [...queried].filter(([name]) => !exported.has(name)).map(([name, where]) => `${name} (${where.join(', ')})`);

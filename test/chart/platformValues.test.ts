@@ -190,6 +190,20 @@ describe.skipIf(!helm)('chart values for platform teams', () => {
     });
   });
 
+  describe('expiry', () => {
+    it('warns within 7 days by default and passes expiry.warning and expiry.denyExpired as flags', () => {
+      expect(flag(renderChart(), '--expiry-warning')).toBe('7d');
+      expect(server(renderChart()).args).not.toContain('--deny-expired');
+      const objects = renderChart({ expiry: { warning: '14d', denyExpired: true } });
+      expect(flag(objects, '--expiry-warning')).toBe('14d');
+      expect(server(objects).args).toContain('--deny-expired');
+    });
+
+    it('refuses a warning window that is not a duration, naming the value', () => {
+      expect(renderError({ expiry: { warning: 'a week' } })).toContain('/expiry/warning');
+    });
+  });
+
   describe('serviceAccount', () => {
     it('uses an existing ServiceAccount without creating one, and binds every role to it', () => {
       const objects = renderChart({ serviceAccount: { create: false, name: 'corp-credinject' }, mirroring: { enabled: true } });

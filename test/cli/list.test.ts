@@ -3,8 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { age, run, type ListIo } from '../../src/cli/list.js';
+import { run, type ListIo } from '../../src/cli/list.js';
+import { ageOf as age } from '../../src/contract/humanDuration.js';
 import { listCredentials } from '../../src/view/clusterSnapshot.js';
+import { certificateUntil } from '../fixtures/expiringMaterial.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const created = '2026-11-28T07:00:00Z';
@@ -97,6 +99,25 @@ describe('credinject list', () => {
     expect(io.out()).not.toContain('MARKER');
   });
 
+  it('shows "expires in 3d" and "expired" as the STATUS of valid credentials near or past their expiry', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const [soon, old, later] = await Promise.all([3 * day, -1 * day, 90 * day].map((offset) => certificateUntil(new Date(now.getTime() + offset))));
+    const tls = (name: string, pair: { cert: string; key: string }) => ({
+      ...secret('ml', name, { 'tls.crt': pair.cert, 'tls.key': pair.key }, { 'credinject.dev/type': 'tls' }),
+      type: 'kubernetes.io/tls',
+    });
+    const cluster = await fakeCluster({ ...mlLists, '/api/v1/namespaces/ml/secrets': [tls('db-soon', soon!), tls('db-old', old!), tls('db-later', later!)] });
+    const io = capture();
+    await run(['--kubeconfig', cluster.kubeconfig, '-o', 'json'], io);
+    const rows = JSON.parse(io.out()) as { name: string; status: string; expiresAt: string }[];
+    expect(rows.map((r) => [r.name, r.status])).toEqual([
+      ['db-later', 'valid'],
+      ['db-old', 'expired'],
+      ['db-soon', 'expires in 3d'],
+    ]);
+    expect(rows[0]!.expiresAt).toBe('2027-03-01T07:00:00.000Z');
+  });
+
   it('shows a mirror of a cluster credential as such', async () => {
     const mirror = secret('ml', 'hf', { token: 't' }, { 'credinject.dev/type': 'huggingface', 'credinject.dev/mirror': 'true' }, { 'credinject.dev/mirrored-from': 'credinject-system/hf' });
     const cluster = await fakeCluster({ ...mlLists, '/api/v1/namespaces/ml/secrets': [mirror] });
@@ -154,7 +175,8 @@ describe('age', () => {
     ['2026-12-01T06:30:00Z', '30m'],
     ['2026-11-30T07:00:00Z', '24h'],
     ['2026-11-01T07:00:00Z', '30d'],
-    ['2023-12-01T07:00:00Z', '3y'],
+    ['2023-12-01T07:00:00Z', '3y1d'],
+    ['2026-11-27T02:00:00Z', '4d5h'],
     [undefined, '<unknown>'],
   ])('shows %s as %s', (createdAt, expected) => {
     expect(age(createdAt, now)).toBe(expected);

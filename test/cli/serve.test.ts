@@ -104,6 +104,16 @@ describe('serve flags', () => {
     expect(error([...chartFilesArgs, ...extra])).toContain(flag);
   });
 
+  it('warns within 7 days of expiry and does not deny expired credentials by default', () => {
+    expect(config(chartFilesArgs).expiry).toEqual({ warningMs: 7 * 86_400_000, denyExpired: false });
+  });
+
+  it('reads --expiry-warning as a duration and --deny-expired', () => {
+    expect(config([...chartFilesArgs, '--expiry-warning', '36h', '--deny-expired']).expiry).toEqual({ warningMs: 36 * 3_600_000, denyExpired: true });
+    expect(config([...chartFilesArgs, '--expiry-warning', '0']).expiry.warningMs).toBe(0);
+    expect(error([...chartFilesArgs, '--expiry-warning', 'a week'])).toContain('--expiry-warning: must be a duration such as 7d, 168h or 0');
+  });
+
   it('leaves mirroring off unless asked', () => {
     expect(config(chartFilesArgs).mirror).toEqual({ enabled: false, resyncMs: 60_000 });
   });

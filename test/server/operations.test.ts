@@ -60,3 +60,21 @@ describe('operations port', () => {
     expect(text).toContain('credinject_informer_synced{resource="pods"} 0');
   });
 });
+
+describe('credential expiry gauge', () => {
+  it('exports each credential that carries an expiry, leaves mirrors out, and drops deleted ones', async () => {
+    const view = fixtureView();
+    const aws = view.credentials.get('ml', 'aws-s3')!;
+    view.credentials.set({ ...aws, expiresAt: '2027-01-01T00:00:00.000Z', expiryKey: 'session_token' });
+    view.credentials.set({ ...aws, namespace: 'other', labels: { ...aws.labels, 'credinject.dev/mirror': 'true' }, expiresAt: '2027-01-01T00:00:00.000Z' });
+    const t = await startTestServer({}, view);
+    const text = (await request(t.opsUrl).get('/metrics').expect(200)).text;
+    expect(text).toContain('# TYPE credinject_credential_expiry_timestamp_seconds gauge');
+    expect(text).toContain('credinject_credential_expiry_timestamp_seconds{namespace="ml",name="aws-s3",type="aws"} 1798761600');
+    expect(text).not.toContain('namespace="other",name="aws-s3"');
+
+    view.credentials.delete('ml', 'aws-s3');
+    const after = (await request(t.opsUrl).get('/metrics').expect(200)).text;
+    expect(after).not.toMatch(/credinject_credential_expiry_timestamp_seconds\{/);
+  });
+});

@@ -45,6 +45,11 @@ value's neighbours); extraArgs come last so a user can add flags the chart does 
 - --tls-key
 - /etc/credinject/tls/tls.key
 {{- end }}
+- --expiry-warning
+- {{ .Values.expiry.warning | quote }}
+{{- if .Values.expiry.denyExpired }}
+- --deny-expired
+{{- end }}
 {{- if .Values.mirroring.enabled }}
 - --mirror-cluster-credentials
 - --mirror-resync
