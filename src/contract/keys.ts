@@ -7,6 +7,8 @@ export const keys = {
   mountPath: 'credinject.dev/mount-path',
   envPrefix: 'credinject.dev/env-prefix',
   allowDelete: 'credinject.dev/allow-delete',
+  /** On a Secret: the owner's key → env mapping, `"NAME=key, NAME2=key2"`; a pod's own mapping wins. */
+  env: 'credinject.dev/env',
   /** On a Secret: YAML map of file name → mustache template over its keys, rendered by the agent. */
   templates: 'credinject.dev/templates',
   /** On a Secret: the host (`name[:port]`) the login formats (netrc, git-credentials, pgpass) are for. */
@@ -28,6 +30,14 @@ export const keys = {
   mountPathFor: 'mount-path.credinject.dev/',
   /** Prefix form: `env-prefix.credinject.dev/<credential>`. */
   envPrefixFor: 'env-prefix.credinject.dev/',
+  /** Prefix form: `env.credinject.dev/<credential>`, the pod's key → env mapping for that credential. */
+  envFor: 'env.credinject.dev/',
+  /** Prefix form: `keys.credinject.dev/<credential>`, the only keys injected (env and files). */
+  keysFor: 'keys.credinject.dev/',
+  /** Prefix form: `mode.credinject.dev/<credential>`, the octal file mode of that credential's files. */
+  modeFor: 'mode.credinject.dev/',
+  /** Per pod: the agent's settings, `"mode=init-only, cpu=50m, memory=64Mi"`, within the operator's bounds. */
+  agent: 'credinject.dev/agent',
   /** Label on a Namespace: `enabled` sends all its Pods to the webhooks (a namespaceSelector reads it). */
   injectionLabel: 'credinject.dev/injection',
   /** Annotation on a Namespace: the credential types its Pods and workloads may ask for. */

@@ -44,6 +44,11 @@ export interface CredentialType {
   secretType?: string;
   /** Value checks beyond the shape (PEM, JSON, URLs, conflicts); may look at the Secret's annotations. */
   checkValues?(data: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): CredentialProblem[];
+  /**
+   * The default injection sets env from the Secret's keys, so an env mapping (`credinject.dev/env`,
+   * `env.credinject.dev/<credential>`) may choose and rename them; other types set no env from keys.
+   */
+  envFromKeys?: true;
   /** Whether `env-prefix` annotations apply. */
   envPrefix: boolean;
   /** Default mount directory when no annotation sets one. */

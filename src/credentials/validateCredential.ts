@@ -8,6 +8,7 @@ import type { CredentialType } from './credentialType.js';
 import { parseLabelSelector } from './labelSelector.js';
 import { envPrefixRule, isEnvPrefix } from './formatChecks.js';
 import { problemsFromZod } from './problemsFromZod.js';
+import { keysItHas, parseEnvMapping, unknownMappedKeys } from './rules/envMapping.js';
 import { mountPathProblem } from './rules/mountPath.js';
 import { checkRenderAnnotations } from './renderAnnotations.js';
 import { credentialTypeNames, credentialTypes } from './registry.js';
@@ -65,6 +66,24 @@ function checkMetadata(secret: V1Secret, type: CredentialType): CredentialProble
 }
 
 /**
+ * The owner's `credinject.dev/env`: a mapping that parses, over keys the Secret has, on a type that
+ * sets env from its keys. Checked when the Secret is written, so no pod is the first to find out.
+ */
+function checkOwnerEnvMapping(text: string | undefined, type: CredentialType, dataKeys: readonly string[]): CredentialProblem[] {
+  if (text === undefined) return [];
+  if (!type.envFromKeys) {
+    return [{ rule: 'bad-env-mapping', message: `annotation ${keys.env} does not apply: type ${type.name} sets no env from its keys; remove it` }];
+  }
+  const parsed = parseEnvMapping(text);
+  if (!parsed.ok) return parsed.problems.map((problem) => ({ rule: 'bad-env-mapping', message: `annotation ${keys.env} ${problem}` }));
+  return unknownMappedKeys(parsed.mapping, dataKeys).map((key) => ({
+    key,
+    rule: 'unknown-key',
+    message: `annotation ${keys.env} maps key "${key}", which the Secret does not have (${keysItHas([...dataKeys].sort())})`,
+  }));
+}
+
+/**
  * Check a credential Secret against its type's data contract. Problems name keys and rules and say
  * how to fix them; no value of the Secret appears in any of them.
  */
@@ -85,6 +104,7 @@ export function validateCredential(secret: V1Secret): CredentialProblem[] {
     ...(shape.success ? [] : problemsFromZod(type.name, shape.error.issues, allowedKeys(type))),
     ...(type.checkValues?.(text, annotations) ?? []),
     ...checkRenderAnnotations(annotations, Object.keys(text)),
+    ...checkOwnerEnvMapping(annotations[keys.env], type, Object.keys(text)),
   ];
 }
 

@@ -1,8 +1,11 @@
-import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import type { V1Container, V1PodSpec, V1ResourceRequirements } from '@kubernetes/client-node';
 import { type AgentPlan, agentPaths, agentPlanEnv } from '../contract/agentPlan.js';
 import { type Contribution, readableMode } from './credentialContribution.js';
 import { isSubset } from './isSubset.js';
 import type { InjectionOptions } from './options.js';
+import { type AgentSettings, agentResources } from './agentSettings.js';
+import { keys } from '../contract/keys.js';
+import { shortWarning } from '../contract/warnings.js';
 import type { Finding } from '../contract/decision.js';
 
 export const agentContainerName = 'credinject-agent';
@@ -12,13 +15,14 @@ const agentEntry = ['node', '/app/dist/cli/main.js'];
 
 /** The agent's plan: one output per rendered format of each credential. */
 export function agentPlan(contributions: readonly Contribution[], fsGroup: number | undefined): AgentPlan | undefined {
+  // Owner-only formats (pgpass) stay 0400 whatever the pod's mode says: libpq ignores anything wider.
   const outputs = contributions.flatMap(({ credential, rendered }) =>
     (rendered?.outputs ?? []).map(({ format, fileName, ownerOnly, ...settings }) => ({
       credential: credential.name,
       format,
       sourceDir: `${agentPaths.secretsRoot}/${credential.name}`,
       path: `${agentPaths.renderedRoot}/${credential.name}/${fileName}`,
-      mode: ownerOnly ? 0o400 : readableMode(fsGroup),
+      mode: ownerOnly ? 0o400 : (rendered?.fileMode ?? readableMode(fsGroup)),
       ...settings,
     })),
   );
@@ -30,7 +34,15 @@ export function agentRunAsUser(spec: V1PodSpec, options: InjectionOptions): numb
   return spec.securityContext?.runAsUser || options.agentRunAsUser;
 }
 
-function agentContainer(name: string, args: string[], plan: AgentPlan, contributions: readonly Contribution[], spec: V1PodSpec, options: InjectionOptions): V1Container {
+function agentContainer(
+  name: string,
+  args: string[],
+  plan: AgentPlan,
+  contributions: readonly Contribution[],
+  spec: V1PodSpec,
+  options: InjectionOptions,
+  resources: V1ResourceRequirements,
+): V1Container {
   const runAsUser = agentRunAsUser(spec, options);
   const runAsGroup = spec.securityContext?.fsGroup ?? spec.securityContext?.runAsGroup ?? runAsUser;
   return {
@@ -39,7 +51,7 @@ function agentContainer(name: string, args: string[], plan: AgentPlan, contribut
     imagePullPolicy: options.agentImagePullPolicy,
     args,
     env: [{ name: agentPlanEnv, value: JSON.stringify(plan) }],
-    resources: options.agentResources,
+    resources,
     securityContext: {
       runAsNonRoot: true,
       runAsUser,
@@ -75,12 +87,26 @@ function place(list: V1Container[] | undefined, container: V1Container, front: b
  * Add the agent that renders files for the app containers. Native mode: one init container with
  * `restartPolicy: Always` placed first, so init containers after it see the files. Legacy mode: an
  * init container that renders once, plus a plain sidecar that keeps files fresh — left out for pods
- * meant to finish (Jobs), which a never-ending sidecar would keep running.
+ * meant to finish (Jobs), which a never-ending sidecar would keep running. A pod's `init-only`
+ * (`credinject.dev/agent`) keeps only the init container that renders once, in either mode.
  */
-export function injectAgent(spec: V1PodSpec, contributions: readonly Contribution[], options: InjectionOptions): Finding[] {
+export function injectAgent(spec: V1PodSpec, contributions: readonly Contribution[], options: InjectionOptions, settings?: AgentSettings): { findings: Finding[]; warnings: string[] } {
   const fsGroup = spec.securityContext?.fsGroup;
   const plan = agentPlan(contributions, fsGroup);
-  if (!plan) return [];
+  if (!plan) return { findings: [], warnings: settings ? [shortWarning(`${keys.agent} is ignored: no credential of this pod is rendered by the agent`)] : [] };
+  const { resources, findings } = agentResources(settings, options);
+  if (findings.length > 0) return { findings, warnings: [] };
+  return { findings: placeAgent(spec, plan, contributions, options, resources, settings?.mode === 'init-only'), warnings: [] };
+}
+
+function placeAgent(
+  spec: V1PodSpec,
+  plan: AgentPlan,
+  contributions: readonly Contribution[],
+  options: InjectionOptions,
+  resources: V1ResourceRequirements,
+  initOnly: boolean,
+): Finding[] {
   // The agent's securityContext (seccomp, capabilities, runAsUser, read-only root) is Linux-only,
   // and the API server refuses those fields on a Windows pod (ADMISSION-NOTES, "Windows pods").
   if (spec.os?.name === 'windows') {
@@ -97,17 +123,17 @@ export function injectAgent(spec: V1PodSpec, contributions: readonly Contributio
   if (squatter) {
     return [{ reason: 'Conflict', message: `container name "${squatter.name}" is reserved for the credinject agent; rename that container` }];
   }
-  if (options.sidecarMode === 'native') {
-    const agent = agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options);
+  if (options.sidecarMode === 'native' && !initOnly) {
+    const agent = agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options, resources);
     agent.restartPolicy = 'Always';
     agent.startupProbe = { exec: { command: [...agentEntry, 'agent', 'probe'] }, periodSeconds: 1, failureThreshold: 120 };
     spec.initContainers = place(spec.initContainers, agent, true);
     return [];
   }
-  const once = agentContainer(agentInitContainerName, ['agent', '--once'], plan, contributions, spec, options);
+  const once = agentContainer(agentInitContainerName, ['agent', '--once'], plan, contributions, spec, options, resources);
   spec.initContainers = place(spec.initContainers, once, true);
-  if (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure') return [];
-  spec.containers = place(spec.containers, agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options), false);
+  if (initOnly || spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure') return [];
+  spec.containers = place(spec.containers, agentContainer(agentContainerName, ['agent'], plan, contributions, spec, options, resources), false);
   return [];
 }
 

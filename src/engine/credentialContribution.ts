@@ -8,6 +8,7 @@ import { keys } from '../contract/keys.js';
 import { shortWarning } from '../contract/warnings.js';
 import { normalMountPath } from '../credentials/rules/mountPath.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
+import { credentialShape, fileModeFindings, shapedEnv, shapedFileKeys } from './credentialShape.js';
 import type { InjectionRequest } from './injectionRequest.js';
 import { type RenderOutput, renderOutputs } from './renderOutputs.js';
 import type { Finding } from '../contract/decision.js';
@@ -17,6 +18,8 @@ export interface RenderedFiles {
   secretVolume: V1Volume;
   outputVolume: V1Volume;
   outputs: RenderOutput[];
+  /** Mode of the rendered files that are not owner-only, when the pod set one (`mode.credinject.dev/`). */
+  fileMode?: number;
 }
 
 /** Everything one credential adds, before it is merged into containers and checked for conflicts. */
@@ -49,11 +52,12 @@ function toEnvVar(source: EnvSource, secretName: string): V1EnvVar {
  * The Secret volume of a credential, whole-directory (never `subPath`, which kubelet never refreshes).
  * Owner-only keys need `items` with their own mode, and `items` lists every key to keep the rest.
  */
-function secretVolume(credential: CredentialInfo, mode: number, items?: string[], ownerOnly: readonly string[] = []): V1Volume {
+function secretVolume(credential: CredentialInfo, mode: number, items?: string[], ownerOnly: readonly string[] = [], ownerOnlyMode = 0o400): V1Volume {
   const secret: NonNullable<V1Volume['secret']> = { secretName: credential.name, defaultMode: mode };
-  const listed = items ?? (ownerOnly.length > 0 ? credential.keys : undefined);
+  const own = ownerOnlyMode === mode ? [] : ownerOnly;
+  const listed = items ?? (own.length > 0 ? credential.keys : undefined);
   if (listed) {
-    secret.items = listed.map((key) => (ownerOnly.includes(key) && mode !== 0o400 ? { key, path: key, mode: 0o400 } : { key, path: key }));
+    secret.items = listed.map((key) => (own.includes(key) ? { key, path: key, mode: ownerOnlyMode } : { key, path: key }));
   }
   return { name: credentialVolumeName(credential.name), secret };
 }
@@ -88,13 +92,18 @@ export function credentialContribution(
   const envPrefix = type.envPrefix ? (request.envPrefixes.get(name) ?? credential.annotations[keys.envPrefix] ?? '') : '';
   const render = renderFormatsFor(type, request.render.get(name) ?? [], name);
   const spec = type.inject({ credential, mountPath, explicitMountPath: explicitMount !== undefined, envPrefix, rendered: render.formats.length > 0 });
-  const findings: Finding[] = spec.env
-    .filter((source) => !envNamePattern.test(source.name))
-    .map((source) => ({ reason: 'InvalidCredential', message: `credential "${name}" would set env "${source.name}", which is not a valid env var name; rename the key or use a mount path` }));
-  const contribution: Contribution = { credential, mountPath, env: spec.env.map((source) => toEnvVar(source, name)) };
+  const { shape, findings } = credentialShape(credential, type, request);
+  const env = shapedEnv(spec.env, shape);
+  findings.push(
+    ...env
+      .filter((source) => !envNamePattern.test(source.name))
+      .map((source): Finding => ({ reason: 'InvalidCredential', message: `credential "${name}" would set env "${source.name}", which is not a valid env var name; map its keys with ${keys.envFor}${name}, or use a mount path` })),
+    ...fileModeFindings(credential, spec.files, shape.mode),
+  );
+  const contribution: Contribution = { credential, mountPath, env: env.map((source) => toEnvVar(source, name)) };
   if (spec.files) {
-    const mode = spec.files.access === 'owner-only' ? 0o400 : readableMode(fsGroup);
-    contribution.fileVolume = secretVolume(credential, mode, spec.files.keys, spec.files.ownerOnlyKeys);
+    const mode = shape.mode ?? (spec.files.access === 'owner-only' ? 0o400 : readableMode(fsGroup));
+    contribution.fileVolume = secretVolume(credential, mode, shapedFileKeys(spec.files, credential, shape), spec.files.ownerOnlyKeys, shape.mode ?? 0o400);
   }
   if (spec.imagePullSecret) contribution.pullSecret = name;
   findings.push(...render.findings);
@@ -102,7 +111,7 @@ export function credentialContribution(
     if (contribution.fileVolume) {
       findings.push({ reason: 'InvalidAnnotation', message: `credential "${name}" cannot be both mounted as files and rendered` });
     }
-    const outputs = renderOutputs(credential, render.formats, spec.env, mountPath);
+    const outputs = renderOutputs(credential, render.formats, env, mountPath);
     findings.push(...outputs.findings);
     contribution.rendered = {
       // Only the agent mounts this one; no other container of the pod sees it.
@@ -110,9 +119,19 @@ export function credentialContribution(
       outputVolume: { name: credentialVolumeName(name, 'rendered'), emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
       outputs: outputs.outputs,
     };
+    if (shape.mode !== undefined) contribution.rendered.fileMode = shape.mode;
     contribution.env.push(...outputs.env);
   }
+  if (findings.length === 0 && request.keySubsets.has(name) && injectsNothing(contribution)) {
+    findings.push({ reason: 'InvalidAnnotation', message: `credential "${name}" would inject nothing: ${keys.keysFor}${name} leaves out every key it injects; list at least one of them` });
+  }
   return findings.length > 0 ? { findings, warnings: [] } : { contribution, findings, warnings: ignoredOverrides(type, contribution, request) };
+}
+
+/** A subset can leave a credential with nothing to give: no env, no file, nothing rendered. */
+function injectsNothing(contribution: Contribution): boolean {
+  const files = contribution.fileVolume?.secret?.items;
+  return contribution.env.length === 0 && (!contribution.fileVolume || files?.length === 0) && !contribution.rendered && !contribution.pullSecret;
 }
 
 /**
@@ -127,6 +146,12 @@ function ignoredOverrides(type: CredentialType, contribution: Contribution, requ
   }
   if (request.mountPaths.has(name) && !contribution.fileVolume && !contribution.rendered) {
     warnings.push(shortWarning(`${keys.mountPathFor}${name} is ignored: credential "${name}" (type ${type.name}) mounts no files here`));
+  }
+  if (request.fileModes.has(name) && !contribution.fileVolume && !contribution.rendered) {
+    warnings.push(shortWarning(`${keys.modeFor}${name} is ignored: credential "${name}" (type ${type.name}) mounts no files here`));
+  }
+  if (type.envPrefix && request.envPrefixes.has(name) && request.envMappings.has(name)) {
+    warnings.push(shortWarning(`${keys.envPrefixFor}${name} is ignored: ${keys.envFor}${name} names the variables`));
   }
   return warnings;
 }

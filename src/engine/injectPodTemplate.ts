@@ -66,7 +66,9 @@ export function injectPodTemplate(template: PodTemplate, namespace: string, look
     warnings.push(...env.warnings);
     findings.push(...env.findings, ...injectContainerMounts(container, contributions));
   }
-  findings.push(...injectAgent(spec, contributions, options));
+  const agent = injectAgent(spec, contributions, options, request.agent);
+  findings.push(...agent.findings);
+  warnings.push(...agent.warnings);
   warnings.push(...ownerOnlyReadWarnings(spec, contributions, targets.targets, options));
   const injected = contributions.map(({ credential }) => ({ name: credential.name, type: credential.type }));
   template.metadata = template.metadata ?? {};

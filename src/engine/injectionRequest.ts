@@ -3,7 +3,10 @@ import { isRecord } from '../contract/json.js';
 import { keys } from '../contract/keys.js';
 import { isDnsSubdomain } from '../contract/names.js';
 import { envPrefixRule, isEnvPrefix } from '../credentials/formatChecks.js';
+import { type EnvMapping, parseEnvMapping } from '../credentials/rules/envMapping.js';
+import { fileModeRule, parseFileMode } from '../credentials/rules/fileMode.js';
 import { mountPathProblem, normalMountPath } from '../credentials/rules/mountPath.js';
+import { type AgentSettings, parseAgentSettings } from './agentSettings.js';
 
 /** What an object's credinject annotations ask for, parsed once into a typed value. */
 export interface InjectionRequest {
@@ -14,6 +17,14 @@ export interface InjectionRequest {
   render: Map<string, RenderFormat[]>;
   mountPaths: Map<string, string>;
   envPrefixes: Map<string, string>;
+  /** `env.credinject.dev/<credential>`: only these keys become env, under these names. */
+  envMappings: Map<string, EnvMapping[]>;
+  /** `keys.credinject.dev/<credential>`: only these keys are injected (env and files). */
+  keySubsets: Map<string, string[]>;
+  /** `mode.credinject.dev/<credential>`: the mode of that credential's files. */
+  fileModes: Map<string, number>;
+  /** `credinject.dev/agent`: the pod's agent settings. */
+  agent?: AgentSettings;
 }
 
 function splitList(value: string): string[] {
@@ -62,22 +73,42 @@ export function parseInjectionRequest(
   for (const name of credentials) {
     if (!isDnsSubdomain(name)) problems.push(`"${name}" in ${keys.inject} is not a valid Secret name`);
   }
-  const mountPaths = new Map<string, string>();
-  const envPrefixes = new Map<string, string>();
-  for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith(keys.mountPathFor)) {
-      const name = key.slice(keys.mountPathFor.length);
-      const problem = mountPathProblem(value);
-      if (problem) problems.push(`${key} ${problem}`);
-      else mountPaths.set(name, normalMountPath(value));
-    } else if (key.startsWith(keys.envPrefixFor)) {
-      const name = key.slice(keys.envPrefixFor.length);
-      if (!isEnvPrefix(value)) problems.push(`${key} ${envPrefixRule}`);
-      else envPrefixes.set(name, value);
-    }
-  }
+  const request: InjectionRequest = { credentials, render, mountPaths: new Map(), envPrefixes: new Map(), envMappings: new Map(), keySubsets: new Map(), fileModes: new Map() };
+  for (const [key, value] of Object.entries(annotations)) problems.push(...parseCredentialSetting(key, value, request));
   if (credentials.length === 0) problems.push(`${keys.inject} names no credential; list Secret names separated by commas`);
-  const request: InjectionRequest = { credentials, render, mountPaths, envPrefixes };
   if (keys.containers in annotations) request.containers = splitList(annotations[keys.containers] ?? '');
+  if (keys.agent in annotations) {
+    const agent = parseAgentSettings(annotations[keys.agent] ?? '');
+    problems.push(...agent.problems);
+    request.agent = agent.settings;
+  }
   return problems.length > 0 ? { problems } : { request, problems };
+}
+
+/**
+ * One `<setting>.credinject.dev/<credential>` annotation into `request`; returns its problems. Each
+ * names the annotation and the credential, since a pod may carry several of them.
+ */
+function parseCredentialSetting(key: string, value: string, request: InjectionRequest): string[] {
+  if (key.startsWith(keys.mountPathFor)) {
+    const problem = mountPathProblem(value);
+    if (problem) return [`${key} ${problem}`];
+    request.mountPaths.set(key.slice(keys.mountPathFor.length), normalMountPath(value));
+  } else if (key.startsWith(keys.envPrefixFor)) {
+    if (!isEnvPrefix(value)) return [`${key} ${envPrefixRule}`];
+    request.envPrefixes.set(key.slice(keys.envPrefixFor.length), value);
+  } else if (key.startsWith(keys.envFor)) {
+    const parsed = parseEnvMapping(value);
+    if (!parsed.ok) return parsed.problems.map((problem) => `${key} ${problem}`);
+    request.envMappings.set(key.slice(keys.envFor.length), parsed.mapping);
+  } else if (key.startsWith(keys.keysFor)) {
+    const listed = splitList(value);
+    if (listed.length === 0) return [`${key} names no key; list the keys to inject separated by commas, or remove it`];
+    request.keySubsets.set(key.slice(keys.keysFor.length), listed);
+  } else if (key.startsWith(keys.modeFor)) {
+    const mode = parseFileMode(value);
+    if (mode === undefined) return [`${key} ${fileModeRule}`];
+    request.fileModes.set(key.slice(keys.modeFor.length), mode);
+  }
+  return [];
 }

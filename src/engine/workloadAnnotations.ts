@@ -4,14 +4,17 @@ import { keys } from '../contract/keys.js';
 import { kindInfo, type UserKind } from '../contract/workloadKinds.js';
 import type { PodTemplate } from './injectPodTemplate.js';
 
+/** `<setting>.credinject.dev/<credential>`: the per-credential request annotations. */
+export const perCredentialPrefixes = [keys.mountPathFor, keys.envPrefixFor, keys.envFor, keys.keysFor, keys.modeFor] as const;
+
 /** Annotation keys a user sets to ask for injection (not the status keys credinject writes). */
 export function isRequestKey(key: string): boolean {
   return (
     key === keys.inject ||
     key === keys.containers ||
     key === keys.render ||
-    key.startsWith(keys.mountPathFor) ||
-    key.startsWith(keys.envPrefixFor)
+    key === keys.agent ||
+    perCredentialPrefixes.some((prefix) => key.startsWith(prefix))
   );
 }
 

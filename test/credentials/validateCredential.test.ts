@@ -27,6 +27,11 @@ function withData(name: string, change: (data: Record<string, string>) => void):
   return secret;
 }
 
+/** A Secret with lower-case keys `token` and `endpoint` and the owner's `credinject.dev/env`. */
+function ownerMapped(type: string, mapping: string) {
+  return credentialSecret('m', type, { token: 't', endpoint: 'https://api.example.com' }, { metadata: { annotations: { 'credinject.dev/env': mapping } } });
+}
+
 describe('validateCredential', () => {
   it('covers all thirteen types of the design', () => {
     expect([...credentialTypeNames].sort()).toEqual(
@@ -84,6 +89,11 @@ describe('validateCredential', () => {
     ['tls with the key of another certificate', withData('postgres-mtls', (d) => (d['tls.key'] = clientKey)), 'key-mismatch', 'tls.key'],
     ['tls with a CA that is not PEM', withData('postgres-mtls', (d) => (d['ca.crt'] = 'ca')), 'not-pem', 'ca.crt'],
     ['generic keys that are not env names', credentialSecret('g', 'generic', { 'api-key': 'x' }), 'not-env-name', 'api-key'],
+    ['an env mapping naming a key the Secret lacks', ownerMapped('generic', 'TOKEN=tokn'), 'unknown-key', 'tokn'],
+    ['an env mapping with an invalid env name', ownerMapped('generic', 'api-token=token'), 'bad-env-mapping', undefined],
+    ['an env mapping naming one env var twice', ownerMapped('generic', 'TOKEN=token, TOKEN=endpoint'), 'bad-env-mapping', undefined],
+    ['an env mapping that is not NAME=key', ownerMapped('generic', 'token'), 'bad-env-mapping', undefined],
+    ['an env mapping on a type that sets no env from keys', { ...withData('postgres-mtls', () => undefined), metadata: { ...exampleSecret('postgres-mtls').metadata, annotations: { 'credinject.dev/env': 'CERT=tls.crt' } } }, 'bad-env-mapping', undefined],
     ['a scope that is not namespace or cluster', credentialSecret('h', 'huggingface', { token: 't' }, { metadata: { labels: { 'credinject.dev/scope': 'global' } } }), 'bad-scope', undefined],
     ['a cluster scope without a namespace selector', clusterScoped(undefined), 'missing-namespace-selector', undefined],
     ['a cluster scope with a blank namespace selector', clusterScoped('  '), 'missing-namespace-selector', undefined],
@@ -97,6 +107,14 @@ describe('validateCredential', () => {
     const problem = problems.find((p) => p.rule === rule);
     expect(problem?.key).toBe(key);
     expect(problem?.message.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['a generic Secret with lower-case keys', ownerMapped('generic', 'API_TOKEN=token, API_ENDPOINT=endpoint')],
+    ['one key under two names', ownerMapped('generic', 'API_TOKEN=token, TOKEN=token')],
+    ['a password credential under MLflow names', credentialSecret('p', 'password', { username: 'u', password: 'p' }, { metadata: { annotations: { 'credinject.dev/env': 'MLFLOW_TRACKING_USERNAME=username, MLFLOW_TRACKING_PASSWORD=password' } } })],
+  ])("accepts the owner's env mapping of %s", (_case, secret) => {
+    expect(validateCredential(secret)).toEqual([]);
   });
 
   it('accepts generic keys that are not env names when injected as files', () => {

@@ -27,6 +27,14 @@ value's neighbours); extraArgs come last so a user can add flags the chart does 
 {{- end }}
 - --agent-memory-limit
 - {{ .Values.agent.resources.limits.memory | quote }}
+- --agent-min-cpu
+- {{ .Values.agent.bounds.cpu.min | quote }}
+- --agent-max-cpu
+- {{ .Values.agent.bounds.cpu.max | quote }}
+- --agent-min-memory
+- {{ .Values.agent.bounds.memory.min | quote }}
+- --agent-max-memory
+- {{ .Values.agent.bounds.memory.max | quote }}
 - --agent-run-as-user
 - {{ .Values.agent.runAsUser | quote }}
 {{- if eq .Values.tls.mode "selfSigned" }}

@@ -12,6 +12,7 @@ function envFromKeys(keys: readonly string[], mapping: Record<string, string[]>,
 export const aws: CredentialType = {
   name: 'aws',
   schema: z.strictObject({ access_key_id: required, secret_access_key: required, session_token: optional, region: optional }),
+  envFromKeys: true,
   envPrefix: false,
   renderFormats: ['aws-credentials', 'env-file', 'template'],
   inject: ({ credential }) => ({
@@ -27,6 +28,7 @@ export const aws: CredentialType = {
 export const accessKey: CredentialType = {
   name: 'access-key',
   schema: z.strictObject({ access_key_id: required, secret_access_key: required }),
+  envFromKeys: true,
   envPrefix: true,
   renderFormats: ['env-file', 'template'],
   inject: ({ credential, envPrefix }) => ({
@@ -37,6 +39,7 @@ export const accessKey: CredentialType = {
 export const password: CredentialType = {
   name: 'password',
   schema: z.strictObject({ username: required, password: required }),
+  envFromKeys: true,
   envPrefix: true,
   renderFormats: ['netrc', 'git-credentials', 'pgpass', 'env-file', 'template'],
   inject: ({ credential, envPrefix }) => ({
@@ -52,6 +55,7 @@ export const azure: CredentialType = {
     if (hasKeyPair || Boolean(data['connection_string'])) return [];
     return [{ rule: 'no-auth', message: 'type azure needs connection_string, or account_name with account_key' }];
   },
+  envFromKeys: true,
   envPrefix: false,
   renderFormats: ['env-file', 'template'],
   inject: ({ credential }) => ({
@@ -66,6 +70,7 @@ export const azure: CredentialType = {
 export const huggingface: CredentialType = {
   name: 'huggingface',
   schema: z.strictObject({ token: required }),
+  envFromKeys: true,
   envPrefix: false,
   renderFormats: ['huggingface-token', 'env-file', 'template'],
   inject: () => ({ env: [{ name: 'HF_TOKEN', key: 'token' }, { name: 'HUGGING_FACE_HUB_TOKEN', key: 'token' }] }),

@@ -7,8 +7,9 @@ export const generic: CredentialType = {
   name: 'generic',
   schema: z.record(z.string(), z.string()),
   checkValues: (data, annotations) => {
-    // With a mount path the keys become file names, so any Secret key is fine.
-    if (annotations[annotationKeys.mountPath]) return [];
+    // With a mount path the keys become file names, and with the owner's env mapping only mapped
+    // keys become env (under the mapping's names): then any Secret key is fine, lower case too.
+    if (annotations[annotationKeys.mountPath] || annotations[annotationKeys.env] !== undefined) return [];
     const prefix = annotations[annotationKeys.envPrefix] ?? '';
     // A bad prefix is reported once, as the prefix's problem, not as every key's.
     if (!isEnvPrefix(prefix)) return [];
@@ -17,9 +18,10 @@ export const generic: CredentialType = {
       .map((key) => ({
         key,
         rule: 'not-env-name',
-        message: `key "${key}" is not a valid env var name (letters, digits, _; not starting with a digit); rename it or set ${annotationKeys.mountPath} to inject files`,
+        message: `key "${key}" is not a valid env var name (letters, digits, _; not starting with a digit); rename it, map keys to env names with ${annotationKeys.env}, or set ${annotationKeys.mountPath} to inject files`,
       }));
   },
+  envFromKeys: true,
   envPrefix: true,
   renderFormats: ['netrc', 'git-credentials', 'pgpass', 'huggingface-token', 'env-file', 'template'],
   // A mount path means files, unless the agent renders the credential: then it places the rendered files.
