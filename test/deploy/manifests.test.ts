@@ -366,6 +366,7 @@ describe('server Deployment', () => {
       '--service-name', 'credinject',
       '--mutating-webhook-config', 'credinject',
       '--validating-webhook-config', 'credinject',
+      '--expiry-warning', '7d',
     ]);
   });
 });
