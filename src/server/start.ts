@@ -20,7 +20,7 @@ import { closeGracefully, listen } from './shutdown.js';
 import { secureContextOptions } from './tls/contextOptions.js';
 import type { TlsBootstrapClient } from './tls/selfSignedBootstrap.js';
 import { prepareServingTls } from './tls/servingTls.js';
-import { webhookApp } from './webhookApp.js';
+import { webhookListener } from './webhookApp.js';
 
 /** Stand-ins for the outside world, for tests and the e2e harness; production passes none. */
 export interface ServerRuntime {
@@ -119,7 +119,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       namespace: config.namespace,
       bootstrapClient: () => runtime.tlsBootstrapClient ?? kubeTlsBootstrapClient(cluster()),
     });
-    const app = webhookApp({
+    const app = webhookListener({
       store: activeView,
       ...(policies ? { policies } : {}),
       ...(events ? { events } : {}),

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { ExpiryPolicy } from '../admission/expiryCheck.js';
@@ -11,8 +12,10 @@ import { deletionBlockedEvent } from './deletionBlockedEvent.js';
 import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import { validate, type ValidationSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
-import type { ServerMetrics } from './metrics.js';
-import { sendJson, webhookRoute } from './webhookRoute.js';
+import type { ServerMetrics, WebhookName } from './metrics.js';
+import { admissionListener } from './admissionFastPath.js';
+import { bodyErrors, internalError, rejectBody, sendJson, unreadableBodyMessage } from './webhookAnswers.js';
+import { reviewHandler, webhookRoute, type ReviewHandler } from './webhookRoute.js';
 
 export interface WebhookAppOptions {
   store: AdmissionStore;
@@ -33,15 +36,6 @@ export interface WebhookAppOptions {
   isDraining(): boolean;
 }
 
-/** Body-parser errors we answer ourselves: fixed texts, because JSON.parse messages quote the body. */
-const bodyErrors: Record<string, { status: number; message: (limit: number) => string }> = {
-  'entity.too.large': { status: 413, message: (limit) => `request body exceeds ${limit} bytes` },
-  'entity.parse.failed': { status: 400, message: () => 'request body is not valid JSON' },
-  'encoding.unsupported': { status: 415, message: () => 'unsupported Content-Encoding' },
-  'charset.unsupported': { status: 415, message: () => 'unsupported charset; send UTF-8 JSON' },
-  'request.aborted': { status: 400, message: () => 'request aborted' },
-};
-
 /**
  * A body the parser could not read for another reason, a client error all the same: a
  * Content-Encoding (gzip, deflate, br) whose bytes do not decode fails in zlib, and body-parser
@@ -54,75 +48,77 @@ function unreadableBody(err: unknown, encoding: string | undefined): { status: n
     const name = /^[a-z0-9-]{1,16}$/i.test(encoding) ? encoding : 'its encoding';
     return { status: 400, message: () => `request body does not decode as Content-Encoding ${name}` };
   }
-  return { status, message: () => 'request body cannot be read' };
+  return { status, message: () => unreadableBodyMessage };
 }
 
-/** The HTTPS app: `POST /mutate` and `POST /validate`, nothing else. */
-export function webhookApp(options: WebhookAppOptions): Express {
-  const { store, metrics, logger } = options;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  // Not strict: `null`, `"str"` and `123` are JSON too, and are told they are not an AdmissionReview.
-  const json = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: false });
-
-  app.post(
-    '/mutate',
-    json,
-    webhookRoute({
-      webhook: 'mutate',
-      logger,
-      metrics,
-      isDraining: options.isDraining,
-      decide: (request) => mutate(request, store, options.injection, options.expiry),
-      afterAnswer(_request, decision) {
-        for (const credential of decision.injected ?? []) metrics.countInjection(credential.type);
-      },
-    }),
-  );
+/** The two endpoints' pipelines from a JSON body to the answer, shared by the fast path and express. */
+function webhookHandlers(options: WebhookAppOptions): Record<WebhookName, ReviewHandler> {
+  const { store, metrics } = options;
+  const context = { logger: options.logger, metrics, isDraining: options.isDraining };
   const settings = { ...options.secrets, injection: options.injection };
-  const { policies } = options;
+  const { policies, events } = options;
   const decideValidation = (request: AdmissionRequest): Decision => {
     const decision = validate(request, store, settings);
     if (decision.denial || !policies) return decision;
     const denial = namespacePolicyDenial(request, store, policies);
     return denial ? { patch: [], warnings: [], denial } : decision;
   };
-  const { events } = options;
-  app.post(
-    '/validate',
-    json,
-    webhookRoute({
+  return {
+    mutate: reviewHandler({
+      ...context,
+      webhook: 'mutate',
+      decide: (request) => mutate(request, store, options.injection, options.expiry),
+      afterAnswer(_request, decision) {
+        for (const credential of decision.injected ?? []) metrics.countInjection(credential.type);
+      },
+    }),
+    validate: reviewHandler({
+      ...context,
       webhook: 'validate',
-      logger,
-      metrics,
-      isDraining: options.isDraining,
       decide: decideValidation,
       // Real requests only (the route skips dry runs), and in the background: never in the answer's way.
       afterAnswer(request, decision) {
         if (events && decision.blockedDeletion) events.record(deletionBlockedEvent(request, decision.blockedDeletion));
       },
     }),
-  );
+  };
+}
+
+/**
+ * The webhook port: admission requests as the API server sends them take the fast path
+ * (src/server/admissionFastPath.ts); express serves the rest as before (other encodings, errors, 404s).
+ */
+export function webhookListener(options: WebhookAppOptions): RequestListener {
+  const handlers = webhookHandlers(options);
+  return admissionListener({
+    logger: options.logger,
+    metrics: options.metrics,
+    isDraining: options.isDraining,
+    handlers,
+    bodyLimitBytes: options.bodyLimitBytes,
+    fallback: webhookApp(options, handlers),
+  });
+}
+
+/** The express app: `POST /mutate` and `POST /validate` behind its JSON parser, 404 for the rest, the body errors. */
+export function webhookApp(options: WebhookAppOptions, handlers: Record<WebhookName, ReviewHandler> = webhookHandlers(options)): Express {
+  const { metrics, logger } = options;
+  const context = { logger, metrics, isDraining: options.isDraining };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Not strict: `null`, `"str"` and `123` are JSON too, and are told they are not an AdmissionReview.
+  const json = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: false });
+  for (const webhook of ['mutate', 'validate'] as const) app.post(`/${webhook}`, json, webhookRoute(context, webhook, handlers[webhook]));
   app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     const webhook = req.path === '/mutate' ? 'mutate' : req.path === '/validate' ? 'validate' : 'unknown';
     const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
     const known = typeof type === 'string' ? bodyErrors[type] : unreadableBody(err, req.headers['content-encoding']);
-    if (known) {
-      metrics.observeRequest(webhook, 'unknown', 'invalid', 0);
-      const message = known.message(options.bodyLimitBytes);
-      // The fixed message only: the parser's own names the offending bytes.
-      logger.warn({ webhook, status: known.status, problem: message }, 'rejected a request body');
-      sendJson(res, known.status, { error: message }, options.isDraining());
-      return;
-    }
-    // A bug. The message may embed the document (fast-json-patch does), so log the stack frames only.
-    const stack = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 8).join('\n') : '';
-    logger.error({ webhook, errorName: err instanceof Error ? err.name : typeof err, stack }, 'admission handler failed');
-    metrics.observeRequest(webhook, 'unknown', 'error', 0);
-    sendJson(res, 500, { error: 'internal error; see the webhook log' }, options.isDraining());
+    // The fixed message only: the parser's own names the offending bytes.
+    if (known) rejectBody(context, res, webhook, known.status, known.message(options.bodyLimitBytes));
+    else internalError(context, res, webhook, err);
   };
   app.use(onError);
   return app;

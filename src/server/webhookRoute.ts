@@ -1,33 +1,53 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
 import type { Decision } from '../contract/decision.js';
-import { reviewResponse } from '../admission/response.js';
+import { reviewResponseText } from '../admission/response.js';
 import { parseReview, type AdmissionRequest } from '../admission/review.js';
 import { auditRecord } from './auditRecord.js';
-import type { AdmissionResult, ServerMetrics, WebhookName } from './metrics.js';
+import type { AdmissionResult, WebhookName } from './metrics.js';
+import { rejectBody, sendJson, sendJsonText, type AnswerContext } from './webhookAnswers.js';
 
-export interface WebhookRouteOptions {
+export interface WebhookRouteOptions extends AnswerContext {
   webhook: WebhookName;
   decide(request: AdmissionRequest): Decision;
   /** Called after every real (not dry-run) answer, allowed or denied: counters, Events. Never blocks the answer. */
   afterAnswer?(request: AdmissionRequest, decision: Decision): void;
-  logger: Logger;
-  metrics: ServerMetrics;
-  isDraining(): boolean;
+}
+
+/** Answers one parsed JSON body (whatever JSON it is) on `res`. */
+export type ReviewHandler = (body: unknown, res: ServerResponse) => void;
+
+function resultOf(decision: Decision): AdmissionResult {
+  if (decision.denial) return 'denied';
+  return decision.patch.length > 0 ? 'patched' : 'allowed';
 }
 
 /**
- * Writes a JSON answer. Whether to close is decided now, not when the request arrived: a request in
- * flight at shutdown gets its answer and, with it, the hint to reconnect (to another replica).
+ * One webhook endpoint as a straight pipeline: JSON body → AdmissionReview → decision → response,
+ * whoever read the body (the fast path or express). The audit line names the request, its
+ * credentials and the outcome only; the object under review is never logged.
  */
-export function sendJson(res: Response, status: number, body: unknown, draining: boolean): void {
-  // Written straight to node's response: express's res.json/res.send machinery (content negotiation,
-  // freshness, charset handling) is measurable per request and buys nothing for a JSON API.
-  const text = JSON.stringify(body);
-  const headers: Record<string, string | number> = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) };
-  if (draining) headers['Connection'] = 'close';
-  res.writeHead(status, headers);
-  res.end(text);
+export function reviewHandler(options: WebhookRouteOptions): ReviewHandler {
+  const { webhook, metrics, logger } = options;
+  return (body, res) => {
+    const started = process.hrtime.bigint();
+    const parsed = parseReview(body);
+    if ('error' in parsed) {
+      metrics.observeRequest(webhook, 'unknown', 'invalid', Number(process.hrtime.bigint() - started) / 1e9);
+      logger.warn({ webhook, problem: parsed.error }, 'rejected a body that is not an AdmissionReview');
+      sendJson(res, 400, { error: parsed.error }, options.isDraining());
+      return;
+    }
+    const { request } = parsed.review;
+    const decision = options.decide(request);
+    const result = resultOf(decision);
+    if (request.dryRun !== true) options.afterAnswer?.(request, decision);
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.observeRequest(webhook, request.operation, result, elapsed);
+    // The audit line: one per decision, at info, built from fields already at hand.
+    logger.info(auditRecord(webhook, request, decision, result, elapsed), 'admission');
+    sendJsonText(res, 200, reviewResponseText(request.uid, decision), options.isDraining());
+  };
 }
 
 /**
@@ -38,46 +58,20 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined;
 }
 
-function resultOf(decision: Decision): AdmissionResult {
-  if (decision.denial) return 'denied';
-  return decision.patch.length > 0 ? 'patched' : 'allowed';
-}
-
 /**
- * One webhook endpoint as a straight pipeline: body → AdmissionReview → decision → response.
- * The audit line names the request, its credentials and the outcome only; the object under review
- * is never logged.
+ * The endpoint behind express's JSON parser: the requests the fast path leaves to express (other
+ * encodings, chunked bodies, odd paths) and those whose body express does not parse.
  */
-export function webhookRoute(options: WebhookRouteOptions): RequestHandler {
-  const { webhook, metrics } = options;
+export function webhookRoute(context: AnswerContext, webhook: WebhookName, handle: ReviewHandler): RequestHandler {
   return (req: Request, res: Response) => {
-    const started = process.hrtime.bigint();
-    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     // express leaves the body undefined when there is none, or its Content-Type is not JSON.
     if (req.body === undefined) {
-      metrics.observeRequest(webhook, 'unknown', 'invalid', seconds());
       const [status, error] = hasBody(req)
         ? [400, 'expected Content-Type application/json with an AdmissionReview body']
         : [411, 'no request body: send an AdmissionReview with Content-Length or chunked Transfer-Encoding'];
-      options.logger.warn({ webhook, status, problem: error }, 'rejected a request body');
-      sendJson(res, status, { error }, options.isDraining());
+      rejectBody(context, res, webhook, status, error);
       return;
     }
-    const parsed = parseReview(req.body);
-    if ('error' in parsed) {
-      metrics.observeRequest(webhook, 'unknown', 'invalid', seconds());
-      options.logger.warn({ webhook, problem: parsed.error }, 'rejected a body that is not an AdmissionReview');
-      sendJson(res, 400, { error: parsed.error }, options.isDraining());
-      return;
-    }
-    const { request } = parsed.review;
-    const decision = options.decide(request);
-    const result = resultOf(decision);
-    if (request.dryRun !== true) options.afterAnswer?.(request, decision);
-    const elapsed = seconds();
-    metrics.observeRequest(webhook, request.operation, result, elapsed);
-    // The audit line: one per decision, at info, built from fields already at hand.
-    options.logger.info(auditRecord(webhook, request, decision, result, elapsed), 'admission');
-    sendJson(res, 200, reviewResponse(request.uid, decision), options.isDraining());
+    handle(req.body, res);
   };
 }
