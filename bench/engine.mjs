@@ -4,6 +4,9 @@
 import { planAdmission } from '../dist/engine/planAdmission.js';
 import { staticCredentials } from '../dist/credentials/staticCredentials.js';
 import { defaultInjectionOptions } from '../dist/engine/options.js';
+import { Writable } from 'node:stream';
+import { auditRecord } from '../dist/server/auditRecord.js';
+import { createAuditLogger, createLogger } from '../dist/server/logger.js';
 
 const sizes = [1, 5, 10, 25, 50];
 
@@ -66,6 +69,25 @@ console.log('containers  credentials  patch-ops   plan µs   floor µs   plan/fl
 for (const r of rows) {
   console.log(`${String(r.containers).padStart(10)}  ${String(r.credentials).padStart(11)}  ${String(r.ops).padStart(9)}  ${r.planUs.toFixed(1).padStart(8)}  ${r.floorUs.toFixed(1).padStart(9)}  ${r.ratio.toFixed(1).padStart(10)}`);
 }
+// The audit line (one per decision, at info): building the record and pino's serialisation into a
+// sink that drops it, through the audit logger (no redaction paths: what serve does) and through
+// the redacting server logger (what it did before), so its cost per request is known.
+const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+const auditRequest = {
+  uid: '705ab4f5-6', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' },
+  namespace: 'bench', operation: 'CREATE', userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller' },
+  object: podOf(5, 5),
+};
+const auditDecision = { patch: [{}, {}, {}], warnings: [], injected: Array.from({ length: 5 }, (_, i) => ({ name: `cred-${i}`, type: 'generic' })) };
+const redacting = createLogger('info', sink());
+const plain = createAuditLogger('info', sink());
+const auditLine = (logger) => () => logger.info(auditRecord('mutate', auditRequest, auditDecision, 'patched', 0.0004), 'admission');
+for (const logger of [redacting, plain]) measure(auditLine(logger), 20); // warm up
+const auditUs = measure(auditLine(plain), 100);
+const auditRedactedUs = measure(auditLine(redacting), 100);
+const recordUs = measure(() => auditRecord('mutate', auditRequest, auditDecision, 'patched', 0.0004), 50);
+console.log(`audit line: ${auditUs.toFixed(1)} µs (record ${recordUs.toFixed(1)} µs; ${auditRedactedUs.toFixed(1)} µs through the redacting logger)`);
+
 const typical = rows.find((r) => r.containers === 5 && r.credentials === 5);
 const worst = rows.at(-1);
-console.log(`engine: plan ${typical.planUs.toFixed(0)} µs = ${typical.ratio.toFixed(1)} x floor (5 containers, 5 credentials); ${worst.planUs.toFixed(0)} µs = ${worst.ratio.toFixed(1)} x floor (50 x 50)`);
+console.log(`engine: plan ${typical.planUs.toFixed(0)} µs = ${typical.ratio.toFixed(1)} x floor (5 containers, 5 credentials); ${worst.planUs.toFixed(0)} µs = ${worst.ratio.toFixed(1)} x floor (50 x 50); audit line ${auditUs.toFixed(1)} µs`);

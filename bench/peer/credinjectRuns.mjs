@@ -13,11 +13,12 @@ export const gcPauseLimitMs = 2;
  * credinject under --trace-gc (its stdout, V8's trace lines among the JSON logs, goes to its log
  * file): warmed by `warmSeconds` saturated, then `rate` req/s for `pacedSeconds` and `seconds`
  * saturated again; the pauses after the warm-up, summarised, and the paced p99.
- * `run` = { files, dir, wrap, load, pacer, rate, seconds, warmSeconds, pacedSeconds, running }.
+ * `run` = { files, dir, wrap, load, pacer, rate, seconds, warmSeconds, pacedSeconds, running, main?, name? }
+ * (`main`: another build's dist/cli/main.js, the baseline).
  */
 export async function gcTraceRun(run) {
-  const { files, dir, wrap, load, pacer, rate, seconds, warmSeconds, pacedSeconds, running } = run;
-  const server = await startCredinject(files, dir, { name: 'credinject-trace-gc', nodeArgs: ['--trace-gc'], wrap });
+  const { files, dir, wrap, load, pacer, rate, seconds, warmSeconds, pacedSeconds, running, main, name = 'credinject-trace-gc' } = run;
+  const server = await startCredinject(files, dir, { name, nodeArgs: ['--trace-gc'], wrap, ...(main ? { main } : {}) });
   running.push(server);
   try {
     await saturate({ port: server.port, seconds: warmSeconds, ...load });
@@ -37,8 +38,8 @@ export async function gcTraceRun(run) {
  * usage views hold nothing), idle: its RSS `settleSeconds` after it reported ready, and the highest
  * seen meanwhile. What a replica costs before the cluster's objects add to it.
  */
-export async function idleInCluster({ files, dir, kubeconfig, running, settleSeconds = 5 }) {
-  const server = await startCredinject(files, dir, { name: 'credinject-cluster', cluster: { kubeconfig }, readyTimeoutMs: 60_000 });
+export async function idleInCluster({ files, dir, kubeconfig, running, settleSeconds = 5, main, name = 'credinject-cluster' }) {
+  const server = await startCredinject(files, dir, { name, cluster: { kubeconfig }, readyTimeoutMs: 60_000, ...(main ? { main } : {}) });
   running.push(server);
   try {
     const settled = performance.now() + settleSeconds * 1000;

@@ -3,6 +3,9 @@
 // (bench/floorServer.mjs --parse), all on the same certificate and the same review
 // (bench/peer/peerReview.mjs: both products' annotations, so both really inject).
 // Run `npm run build` first. Usage: node bench/peer/run.mjs [--rounds N] [--seconds S] [--paced-seconds S]
+//   [--baseline <dist/cli/main.js of another build>]: that build too, as `credinject-before`, in the
+//   same rounds, GC run and idle run, so a change's before and after come from one run (its answer
+//   must be the same bytes); BENCH_BASELINE sets it for `npm run bench`.
 //
 // Each server is pinned to core 1 and the load generator, a process of its own, to core 0 (when
 // taskset works). Per server and round: saturation by wrk (10 connections): req/s, the server's
@@ -24,11 +27,11 @@ import { gcPauseLimitMs, gcTraceRun, idleInCluster } from './credinjectRuns.mjs'
 import { loadControlPlaneHarness } from './harness.mjs';
 import { connections, ensureWrk, pace, saturate, writeWrkScript } from './loadGenerators.mjs';
 import { peerReview, verifyVaultAnswer } from './peerReview.mjs';
-import { formatPeerSummary, peerFigures, peerTargets, roundOrder } from './summary.mjs';
+import { formatPeerSummary, pairRatio, peerFigures, peerTargets, roundOrder } from './summary.mjs';
 import { startVaultInjector } from './vaultInjector.mjs';
 
 const { values: cli } = parseArgs({
-  options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '3' }, 'paced-seconds': { type: 'string', default: '4' } },
+  options: { baseline: { type: 'string', default: process.env.BENCH_BASELINE ?? '' }, rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '3' }, 'paced-seconds': { type: 'string', default: '4' } },
 });
 const rounds = Math.max(1, Math.min(9, Number(cli.rounds)));
 const seconds = Math.max(1, Math.min(30, Number(cli.seconds)));
@@ -142,6 +145,14 @@ try {
   const verified = await verifyMutate(credinject.port, body, files.ca);
   console.log(`review ${body.length} bytes; credinject answers ${verified.description}`);
   const servers = [credinject];
+  if (cli.baseline) {
+    const before = await startCredinject(files, dir, { wrap: serverCore, main: cli.baseline, name: 'credinject-before' });
+    started.push(before);
+    const check = await verifyMutate(before.port, body, files.ca);
+    if (!check.answer.equals(verified.answer)) throw new Error(`the baseline ${cli.baseline} answers other bytes than this build`);
+    console.log(`baseline ${cli.baseline} answers the same ${check.answer.length} bytes`);
+    servers.push(before);
+  }
   if (!clusterSkipped) {
     controlPlane = await harness.startControlPlane({ binDir, withControllerManager: false }).catch((err) => {
       clusterSkipped = `the control plane did not start: ${err.message.split('\n')[0]}`;
@@ -170,7 +181,7 @@ try {
   servers.push(goFloor, parseFloor);
 
   // credinject needs seconds of load to reach its steady speed (JIT); the others, less.
-  for (const server of servers) await saturate({ port: server.port, seconds: server === credinject ? 6 : 2, ...load });
+  for (const server of servers) await saturate({ port: server.port, seconds: server.name.startsWith('credinject') ? 6 : 2, ...load });
 
   const results = Object.fromEntries(servers.map((server) => [server.name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -193,6 +204,18 @@ try {
     console.log(`credinject serve in cluster mode (the e2e control plane, no credentials): RSS ${fmt(idle.rssMb, 0)} MB 5 s after ready (peak ${fmt(idle.peakMb, 0)} MB)`);
   } else {
     console.log(`cluster-mode idle RSS skipped: ${clusterSkipped}`);
+  }
+  if (cli.baseline) {
+    // The baseline's own GC and idle runs, then its figures and targets as if it were credinject.
+    const main = cli.baseline;
+    const gcBefore = await gcTraceRun({ files, dir, wrap: serverCore, load, pacer, rate, seconds, warmSeconds: 6, pacedSeconds: 6, running: started, main, name: 'credinject-before-trace-gc' });
+    const idleBefore = controlPlane ? await idleInCluster({ files, dir, kubeconfig: controlPlane.kubeconfigPath, running: started, main, name: 'credinject-before-cluster' }) : undefined;
+    const before = formatPeerSummary(peerFigures({ ...results, credinject: results['credinject-before'] }, gcBefore, idleBefore));
+    console.log(`before (${main}):`);
+    for (const target of peerTargets(before)) console.log(`  ${target}`);
+    console.log(`  ${before.replace(/^peer:/, 'peer before:')}`);
+    const change = (key) => `${fmt(pairRatio(results, 'credinject', 'credinject-before', key))} x`;
+    console.log(`after / before (medians of per-round ratios): CPU per review ${change('cpuUs')}, req/s per core ${change('perCore')}, peak RSS ${change('rssMb')}, p99 @${rate} ${change('pacedP99')}`);
   }
 
   const f = peerFigures(results, gc, idle);

@@ -13,7 +13,7 @@ import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import { startNamespacePolicies } from '../policy/namespacePolicyInformer.js';
 import { createEventRecorder, kubeEventClient, type EventRecorder } from '../kube/eventRecorder.js';
 import { ServeConfig, type ServeConfigInput } from './config.js';
-import { createLogger } from './logger.js';
+import { createAuditLogger, createLogger, flushLogger, stdoutDestination } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createOpsServer } from './opsServer.js';
 import { closeGracefully, listen } from './shutdown.js';
@@ -60,7 +60,8 @@ async function staticView(path: string, logger: Logger): Promise<KubeView> {
  */
 export async function startServer(input: ServeConfigInput, runtime: ServerRuntime = {}): Promise<RunningServer> {
   const config = ServeConfig.parse(input);
-  const logger = createLogger(config.logLevel, runtime.logDestination);
+  const logDestination = runtime.logDestination ?? stdoutDestination();
+  const logger = createLogger(config.logLevel, logDestination);
   // Metrics read the view at scrape time and the view reports restarts to the metrics, so the
   // metrics come first and find the view through this variable.
   let view: KubeView | undefined;
@@ -127,6 +128,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       injection: config.injection,
       expiry: config.expiry,
       logger,
+      audit: createAuditLogger(config.logLevel, logDestination),
       metrics,
       bodyLimitBytes: config.bodyLimitBytes,
       isDraining: () => draining,
@@ -173,6 +175,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
           for (const cleanup of cleanups.reverse()) await cleanup();
           await closeGracefully(ops, 1000);
           logger.info('stopped');
+          await flushLogger(logger);
         })();
         return closing;
       },

@@ -29,6 +29,8 @@ export interface WebhookAppOptions {
   /** The injector's namespace and whether it mirrors: for the cluster-scope warnings. */
   secrets?: ValidationSettings;
   logger: Logger;
+  /** Where the audit lines go (createAuditLogger). */
+  audit: Logger;
   metrics: ServerMetrics;
   /** AdmissionReviews of large objects run to a few MiB (etcd allows 1.5 MiB, times two for UPDATE). */
   bodyLimitBytes: number;
@@ -54,7 +56,7 @@ function unreadableBody(err: unknown, encoding: string | undefined): { status: n
 /** The two endpoints' pipelines from a JSON body to the answer, shared by the fast path and express. */
 function webhookHandlers(options: WebhookAppOptions): Record<WebhookName, ReviewHandler> {
   const { store, metrics } = options;
-  const context = { logger: options.logger, metrics, isDraining: options.isDraining };
+  const context = { logger: options.logger, audit: options.audit, metrics, isDraining: options.isDraining };
   const settings = { ...options.secrets, injection: options.injection };
   const { policies, events } = options;
   const decideValidation = (request: AdmissionRequest): Decision => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import type { Decision } from '../contract/decision.js';
 import { reviewResponseText } from '../admission/response.js';
 import { parseReview, type AdmissionRequest } from '../admission/review.js';
@@ -9,6 +10,8 @@ import { rejectBody, sendJson, sendJsonText, type AnswerContext } from './webhoo
 
 export interface WebhookRouteOptions extends AnswerContext {
   webhook: WebhookName;
+  /** The audit lines' logger (createAuditLogger): given AuditRecords only. */
+  audit: Logger;
   decide(request: AdmissionRequest): Decision;
   /** Called after every real (not dry-run) answer, allowed or denied: counters, Events. Never blocks the answer. */
   afterAnswer?(request: AdmissionRequest, decision: Decision): void;
@@ -28,7 +31,7 @@ function resultOf(decision: Decision): AdmissionResult {
  * credentials and the outcome only; the object under review is never logged.
  */
 export function reviewHandler(options: WebhookRouteOptions): ReviewHandler {
-  const { webhook, metrics, logger } = options;
+  const { webhook, metrics, logger, audit } = options;
   return (body, res) => {
     const started = process.hrtime.bigint();
     const parsed = parseReview(body);
@@ -45,7 +48,7 @@ export function reviewHandler(options: WebhookRouteOptions): ReviewHandler {
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observeRequest(webhook, request.operation, result, elapsed);
     // The audit line: one per decision, at info, built from fields already at hand.
-    logger.info(auditRecord(webhook, request, decision, result, elapsed), 'admission');
+    audit.info(auditRecord(webhook, request, decision, result, elapsed), 'admission');
     sendJsonText(res, 200, reviewResponseText(request.uid, decision), options.isDraining());
   };
 }

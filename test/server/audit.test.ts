@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auditRecord } from '../../src/server/auditRecord.js';
+import { readdirSync } from 'node:fs';
 import { loadReview, requestOf } from '../admission/reviews.js';
 import { startTestServer } from './testServer.js';
 
@@ -40,5 +41,19 @@ describe('the audit line', () => {
     expect(record.generateName).toBe((review.object as { metadata: { generateName: string } }).metadata.generateName);
     expect(record.durationMs).toBe(1.2);
     expect(Object.keys(record)).not.toContain('object');
+  });
+
+  // The audit logger has no redaction paths (src/server/logger.ts): safe only while a record holds
+  // names, counts and flags, never an object that could carry a Secret's data.
+  const fixtures = readdirSync(new URL('../fixtures/admission/', import.meta.url)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  it.each(fixtures)('holds only strings, numbers, flags and lists of names for %s', (name) => {
+    const request = requestOf(name);
+    const decision = { patch: [], warnings: [], denial: { reason: 'R', message: 'm' }, injected: [{ name: 'aws-s3', type: 'aws' }] };
+    for (const d of [decision, { patch: [], warnings: [] }]) {
+      for (const value of Object.values(auditRecord('validate', request, d, 'denied', 0.001))) {
+        const scalar = (v: unknown) => v === undefined || ['string', 'number', 'boolean'].includes(typeof v);
+        expect(scalar(value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'))).toBe(true);
+      }
+    }
   });
 });
