@@ -3,6 +3,8 @@ import type { Operation } from 'fast-json-patch';
 
 /** RFC 6901: `~` → `~0`, `/` → `~1` (annotation keys like `credinject.dev/status`). */
 export function escapePointer(segment: string): string {
+  // Most keys have neither: no regex run, no new string.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -10,7 +12,8 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
   if (before === after) return;
   if (Array.isArray(before) && Array.isArray(after)) {
     const common = Math.min(before.length, after.length);
-    for (let i = 0; i < common; i += 1) diffInto(before[i], after[i], `${path}/${i}`, ops);
+    // Paths are built only for what differs: an unchanged element costs a comparison.
+    for (let i = 0; i < common; i += 1) if (before[i] !== after[i]) diffInto(before[i], after[i], `${path}/${i}`, ops);
     // Remove from the end first so earlier indexes stay valid; append in order.
     for (let i = before.length - 1; i >= after.length; i -= 1) ops.push({ op: 'remove', path: `${path}/${i}` });
     for (let i = common; i < after.length; i += 1) ops.push({ op: 'add', path: `${path}/${i}`, value: after[i] });
@@ -21,9 +24,8 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
       if (!Object.hasOwn(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
     }
     for (const key of Object.keys(after)) {
-      const child = `${path}/${escapePointer(key)}`;
-      if (!Object.hasOwn(before, key)) ops.push({ op: 'add', path: child, value: after[key] });
-      else diffInto(before[key], after[key], child, ops);
+      if (!Object.hasOwn(before, key)) ops.push({ op: 'add', path: `${path}/${escapePointer(key)}`, value: after[key] });
+      else if (before[key] !== after[key]) diffInto(before[key], after[key], `${path}/${escapePointer(key)}`, ops);
     }
     return;
   }
