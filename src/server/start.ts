@@ -2,16 +2,12 @@ import { createServer as createHttpsServer, type ServerOptions } from 'node:http
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DestinationStream, Logger } from 'pino';
-import { startClusterView } from '../view/clusterView.js';
-import { loadKubeConfig } from '../kube/kubeConfig.js';
-import { startMirrorController } from '../mirror/controller.js';
 import { expiryPoints } from '../view/expiryPoints.js';
 import { loadFileView } from '../view/fileView.js';
-import { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
 import type { KubeView } from '../view/view.js';
 import type { NamespacePolicies } from '../policy/namespacePolicy.js';
-import { startNamespacePolicies } from '../policy/namespacePolicyInformer.js';
-import { createEventRecorder, kubeEventClient, type EventRecorder } from '../kube/eventRecorder.js';
+import type { EventRecorder } from '../kube/eventRecorder.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ServeConfig, type ServeConfigInput } from './config.js';
 import { createAuditLogger, createLogger, flushLogger, stdoutDestination } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -77,15 +73,22 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   });
 
   // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
-  let kubeConfig: ReturnType<typeof loadKubeConfig> | undefined;
-  const cluster = () => (kubeConfig ??= loadKubeConfig(config.kubeconfig));
-  const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
   const clusterMode = !runtime.view && !config.credentialsFile;
-  view = runtime.view ?? (config.credentialsFile ? await staticView(config.credentialsFile, logger) : startClusterView(cluster(), { logger, ...informerOptions }));
+  const needsCluster = clusterMode || (config.tls.mode === 'self-signed' && !runtime.tlsBootstrapClient);
+  // The cluster's modules (and @kubernetes/client-node with them) only when the cluster is used.
+  const kube = needsCluster ? await import('./clusterParts.js') : undefined;
+  const parts = (): NonNullable<typeof kube> => {
+    if (!kube) throw new Error('the cluster modules are not loaded: nothing of this configuration needs a cluster');
+    return kube;
+  };
+  let kubeConfig: KubeConfig | undefined;
+  const cluster = () => (kubeConfig ??= parts().loadKubeConfig(config.kubeconfig));
+  const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
+  view = runtime.view ?? (config.credentialsFile ? await staticView(config.credentialsFile, logger) : parts().startClusterView(cluster(), { logger, ...informerOptions }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
   // Namespace policy needs the Namespaces' annotations: an informer of its own, against a cluster.
-  const namespacePolicies = clusterMode ? startNamespacePolicies(cluster(), { logger, ...informerOptions }) : undefined;
+  const namespacePolicies = clusterMode ? parts().startNamespacePolicies(cluster(), { logger, ...informerOptions }) : undefined;
   if (namespacePolicies) {
     const { informer } = namespacePolicies;
     cleanups.push(() => informer.stop());
@@ -95,14 +98,14 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   // Events (DeletionBlocked) are written by the replica that answered; flushed on the way out.
   const events =
     runtime.events ??
-    (clusterMode ? createEventRecorder({ client: kubeEventClient(cluster()), instance: config.mirror.identity ?? hostname(), logger }) : undefined);
+    (clusterMode ? parts().createEventRecorder({ client: parts().kubeEventClient(cluster()), instance: config.mirror.identity ?? hostname(), logger }) : undefined);
   if (events) cleanups.push(() => events.flush());
   let stopMirroring: (() => Promise<void>) | undefined;
   try {
     // Only against a real cluster: the controller writes Secrets. It never gates readiness, and a
     // follower replica only keeps trying for the Lease.
     if (config.mirror.enabled && clusterMode) {
-      const mirror = startMirrorController(cluster(), {
+      const mirror = parts().startMirrorController(cluster(), {
         namespace: config.namespace!,
         resyncMs: config.mirror.resyncMs,
         logger,
@@ -118,7 +121,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
       logger,
       metrics,
       namespace: config.namespace,
-      bootstrapClient: () => runtime.tlsBootstrapClient ?? kubeTlsBootstrapClient(cluster()),
+      bootstrapClient: () => runtime.tlsBootstrapClient ?? parts().kubeTlsBootstrapClient(cluster()),
     });
     const app = webhookListener({
       store: activeView,
