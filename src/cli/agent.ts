@@ -13,6 +13,11 @@ then re-renders them whenever kubelet updates a Secret volume, until SIGTERM.
   --once       render every file once and exit (1 if any failed): the legacy init container
   probe        exit 0 iff every file of the plan exists and is non-empty: the startup probe
   --output-dir every output must be below DIR (default ${agentPaths.renderedRoot})
+
+examples:
+  # the webhook writes these into the pod; run them by hand only to debug a plan
+  credinject agent --once --plan-file plan.json --output-dir /tmp/rendered
+  credinject agent probe --plan-file plan.json --output-dir /tmp/rendered
 `;
 
 /** JSON lines on stdout. Loaded lazily: `probe` runs every second during startup and needs no logger. */

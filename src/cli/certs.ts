@@ -10,6 +10,13 @@ const usage = `usage: credinject certs --hosts H1,H2,... [--out-dir DIR]
 Makes a development CA and a serving certificate for the hosts (DNS names or IPs), signed with
 SHA-256. Prints them as PEM, or writes ca.crt, tls.crt and tls.key into DIR.
 For production use cert-manager or serve --self-signed.
+
+  --hosts H1,H2,...   DNS names (a leading *. allowed) and IP addresses of the serving certificate
+  --out-dir DIR       write ca.crt, tls.crt (0644) and tls.key (0600) there instead of printing
+
+examples:
+  credinject certs --hosts credinject.credinject-system.svc --out-dir ./tls
+  credinject certs --hosts localhost,127.0.0.1
 `;
 
 /** A DNS-1123 subdomain, optionally with a leading wildcard label. */

@@ -4,15 +4,21 @@ import { InjectionOptions } from '../engine/options.js';
 import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 import { fileView } from '../view/fileView.js';
 
-const help = `usage: credinject inject -f <file|-> [--credentials <file>] [-n <namespace>]
+const help = `usage: credinject inject -f <file|dir|-> [--credentials <file|dir>] [-n <namespace>]
 
 Prints the manifests with credentials injected, as the webhook would at admission.
-  -f, --filename      manifests to inject (multi-document YAML or a List); - for stdin
+  -f, --filename      manifests to inject (multi-document YAML or a List, or a directory of
+                      .yaml/.yml/.json files); - for stdin
   --credentials       credential Secrets to resolve against (default: those in -f)
   -n, --namespace     namespace of objects that name none (default "default")
   --agent-image       image of the credinject agent sidecar
   --sidecar-mode      native (default) or legacy
 Exit 1, printing nothing on stdout, when any object would be denied.
+
+examples:
+  credinject inject -f examples/workloads.yaml --credentials examples/credentials.yaml
+  credinject inject -f k8s/ --credentials secrets/ | kubectl apply -f -
+  helm template my-app ./chart | credinject inject -f - --credentials secrets.yaml -n ml
 `;
 
 function namespaceOf(object: unknown, fallback: string): string {

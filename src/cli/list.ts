@@ -1,16 +1,36 @@
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 import type { UsageIndex } from '../admission/store.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { ageOf } from '../contract/humanDuration.js';
 import { keys } from '../contract/keys.js';
 import { expiryStatus } from '../credentials/expiry.js';
+import { credentialTypeNames } from '../credentials/registry.js';
+import { parseLabelSelector } from '../credentials/labelSelector.js';
 import { listCredentials, type CredentialListing } from '../view/clusterSnapshot.js';
-import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
 
-const usage = `usage: credinject list [-n NAMESPACE | -A] [-o table|json] [--kubeconfig F]
+export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const;
+type OutputFormat = (typeof outputFormats)[number];
 
-Lists credential Secrets with their status and how many Pods and workloads use them.
+const usage = `usage: credinject list [-n NS | -A] [-o table|wide|json|yaml|name] [-l SELECTOR] [--type T]
+
+Lists credential Secrets with their status (valid, the first problem, expires in 5d, expired) and
+how many Pods and workloads use them.
+
+${clusterUsage}
+  -A, --all-namespaces     every namespace
+  -o, --output F           table (default), wide (adds DESCRIPTION, CREATED BY, KEYS), json, yaml,
+                           or name (secret/<name>, for xargs and kubectl)
+  -l, --selector S         only Secrets with these labels (kubectl syntax: team=ml,env!=dev)
+  --type T                 only credentials of this type (${credentialTypeNames.join(', ')})
+
+examples:
+  credinject list                          # the current namespace
+  credinject list -A -o wide               # every namespace, with who created each
+  credinject list -n ml --type aws -l team=vision
+  kubectl credinject list -o name | xargs -n1 credinject describe
 `;
 
 export interface CredentialRow {
@@ -26,10 +46,14 @@ export interface CredentialRow {
   createdAt: string | undefined;
   /** The earliest certificate notAfter or token exp, when the data carries one. */
   expiresAt: string | undefined;
+  description: string | undefined;
+  /** Field manager of the first write (managedFields), e.g. `kubectl-create`, `credinject`. */
+  createdBy: string | undefined;
+  keys: string[];
 }
 
 /** `cluster`/`namespace` from the label; a mirror says whose copy it is, so users know where to edit. */
-function scopeOf(info: CredentialInfo): string {
+export function scopeOf(info: CredentialInfo): string {
   const source = info.annotations[keys.mirroredFrom];
   return source ? `mirror of ${source}` : (info.labels[keys.scopeLabel] ?? 'namespace');
 }
@@ -54,44 +78,90 @@ export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex,
         usedBy: users.users,
         createdAt: info.createdAt,
         expiresAt: info.expiresAt,
+        description: info.annotations[keys.description],
+        createdBy: info.createdBy,
+        keys: info.keys,
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
-export function formatTable(rows: CredentialRow[], now: Date): string {
-  const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'AGE'];
-  const cells = rows.map((r) => [r.name, r.namespace, r.type, r.scope, r.status, String(r.inUse), ageOf(r.createdAt, now)]);
+/** Like kubectl: columns padded to the widest cell plus three spaces, the last one unpadded. */
+export function alignColumns(header: string[], cells: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-  // Like kubectl: columns padded to the widest cell plus three spaces, the last one unpadded.
   const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('');
   return [header, ...cells].map(line).join('\n') + '\n';
+}
+
+/** kubectl prints `<none>` for an empty cell; descriptions are cut to one short line. */
+const cell = (text: string | undefined, max = 40): string => {
+  const line = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (line === '') return '<none>';
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+};
+
+export function formatTable(rows: CredentialRow[], now: Date, wide = false): string {
+  const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'AGE', ...(wide ? ['DESCRIPTION', 'CREATED BY', 'KEYS'] : [])];
+  const cells = rows.map((r) => [
+    r.name,
+    r.namespace,
+    r.type,
+    r.scope,
+    r.status,
+    String(r.inUse),
+    ageOf(r.createdAt, now),
+    ...(wide ? [cell(r.description), cell(r.createdBy), cell(r.keys.join(','), 60)] : []),
+  ]);
+  return alignColumns(header, cells);
+}
+
+function formatRows(rows: CredentialRow[], format: OutputFormat, now: Date): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(rows, null, 2)}\n`;
+    case 'yaml':
+      return stringify(rows);
+    case 'name':
+      return rows.map((r) => `secret/${r.name}\n`).join('');
+    default:
+      return formatTable(rows, now, format === 'wide');
+  }
+}
+
+/** The label selector of the Secret list: our type label, the user's `-l`, and `--type`. */
+export function secretSelector(selector: string | undefined, type: string | undefined): { selector: string } | { error: string } {
+  if (type !== undefined && !credentialTypeNames.includes(type)) return { error: `--type must be one of ${credentialTypeNames.join(', ')}, not "${type}"` };
+  if (selector !== undefined && selector.trim() !== '') {
+    const parsed = parseLabelSelector(selector);
+    if ('error' in parsed) return { error: `-l: ${parsed.error}` };
+  }
+  const parts = [type === undefined ? keys.typeLabel : `${keys.typeLabel}=${type}`, ...(selector?.trim() ? [selector.trim()] : [])];
+  return { selector: parts.join(',') };
 }
 
 export interface ListIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   now(): Date;
-  collect(kubeConfig: KubeConfig, namespace: string | undefined): Promise<CredentialListing>;
+  collect(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector?: string): Promise<CredentialListing>;
 }
 
 const processIo: ListIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), collect: listCredentials };
 
-/** `credinject list`: a table (or JSON) of the credentials in the current kubeconfig's cluster. */
+export const listOptions = {
+  ...clusterOptions,
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  output: { type: 'string', short: 'o', default: 'table' },
+  selector: { type: 'string', short: 'l' },
+  type: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `credinject list`: the credentials of the current kubeconfig's cluster, kubectl style. */
 export async function run(argv: string[], io: ListIo = processIo): Promise<number> {
   let values;
   try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        output: { type: 'string', short: 'o', default: 'table' },
-        kubeconfig: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    values = parseArgs({ args: argv, strict: true, options: listOptions }).values;
   } catch (err) {
     io.stderr.write(`credinject list: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
     return 2;
@@ -100,28 +170,30 @@ export async function run(argv: string[], io: ListIo = processIo): Promise<numbe
     io.stdout.write(usage);
     return 0;
   }
-  if (values.output !== 'table' && values.output !== 'json') {
-    io.stderr.write(`credinject list: -o must be table or json, not "${values.output}"\n`);
+  const format = values.output as OutputFormat;
+  if (!outputFormats.includes(format)) {
+    io.stderr.write(`credinject list: -o must be ${outputFormats.join(', ')}, not "${values.output}"\n`);
     return 2;
   }
   if (values['all-namespaces'] && values.namespace !== undefined) {
     io.stderr.write('credinject list: choose -n NAMESPACE or -A, not both\n');
     return 2;
   }
+  const selector = secretSelector(values.selector, values.type);
+  if ('error' in selector) {
+    io.stderr.write(`credinject list: ${selector.error}\n`);
+    return 2;
+  }
   let listing: CredentialListing;
   try {
-    const kubeConfig = loadKubeConfig(values.kubeconfig);
-    const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
-    const namespace = values['all-namespaces'] ? undefined : (values.namespace ?? contextNamespace ?? 'default');
-    listing = await io.collect(kubeConfig, namespace);
+    const target = clusterTarget(values);
+    listing = await io.collect(target.kubeConfig, values['all-namespaces'] ? undefined : target.namespace, selector.selector);
   } catch (err) {
-    // First line only: client-node's errors go on with the response body and headers.
-    io.stderr.write(`credinject list: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    io.stderr.write(`credinject list: ${firstLine(err)}\n`);
     return 1;
   }
   const rows = credentialRows(listing.credentials, listing.usage, io.now());
-  if (values.output === 'json') io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length === 0) io.stderr.write('No credentials found.\n');
-  else io.stdout.write(formatTable(rows, io.now()));
+  if (rows.length === 0 && (format === 'table' || format === 'wide')) io.stderr.write('No credentials found.\n');
+  else io.stdout.write(formatRows(rows, format, io.now()));
   return 0;
 }

@@ -90,7 +90,13 @@ export function serveUsage(): string {
     const pad = (text: string) => (text.length < width ? text.padEnd(width) : `${text}  `);
     return [pad(left) + first, ...rest.map((line) => ' '.repeat(width) + line)].join('\n');
   });
-  return `usage: credinject serve [flags]\n\n${lines.join('\n')}\n`;
+  const examples = [
+    'examples:',
+    '  credinject serve --self-signed --namespace credinject-system --tls-secret-name credinject-tls \\',
+    '    --service-name credinject --mutating-webhook-config credinject --validating-webhook-config credinject',
+    '  credinject serve --tls-cert tls/tls.crt --tls-key tls/tls.key --credentials-file examples/credentials.yaml',
+  ];
+  return `usage: credinject serve [flags]\n\n${lines.join('\n')}\n\n${examples.join('\n')}\n`;
 }
 
 /** Config field → the flag a user typed, for error messages. */

@@ -8,18 +8,19 @@ import { isCredentialSecret } from '../credentials/staticCredentials.js';
 import { credentialWarnings } from '../credentials/validateCredential.js';
 import { ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 
-const help = `usage: credinject validate -f <file|->  [--expiry-warning D] [--deny-expired]
+const help = `usage: credinject validate -f <file|dir|-> [--expiry-warning D] [--deny-expired]
 
 Checks every credential Secret (label credinject.dev/type) against its type's data contract, and
 reads the expiry of its certificates and tokens.
 Exit 1 when any credential is invalid (or expired, with --deny-expired), or when the input holds none.
 
-  -f, --filename F         a YAML/JSON file of Secrets, or - for stdin
+  -f, --filename F         a YAML/JSON file of Secrets, a directory of them, or - for stdin
   --expiry-warning D       say "expires in ..." within D (7d; 168h, 0 for never)
   --deny-expired           an expired credential fails the check, as the webhook's --deny-expired
 
 examples:
   credinject validate -f examples/credentials.yaml
+  credinject validate -f secrets/ --deny-expired        # in CI, before kubectl apply
   kubectl get secret -n ml -l credinject.dev/type -o yaml | credinject validate -f -
 `;
 

@@ -24,6 +24,8 @@ export interface CredentialInfo {
    */
   expiresAt?: string;
   expiryKey?: string;
+  /** Field manager of the Secret's first write (`kubectl-create`, `credinject`, `helm`), from managedFields. */
+  createdBy?: string;
 }
 
 /** One broken rule of a credential's data contract. `message` never contains a Secret value. */

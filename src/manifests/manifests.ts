@@ -1,16 +1,32 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Document, parseAllDocuments, stringify } from 'yaml';
 import { isRecord } from '../contract/json.js';
 
 /** A manifest problem the user can fix: which file, which document, which line. */
 export class ManifestError extends Error {}
 
-/** Read a file (or stdin for `-`) as text. */
+const manifestFile = /\.(ya?ml|json)$/;
+
+/**
+ * Every manifest file of a directory, as `kubectl apply -f <dir>` reads it: `.yaml`, `.yml` and
+ * `.json` files directly in it (not below), in name order, as one multi-document stream.
+ */
+async function readDirectory(path: string): Promise<string> {
+  const names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && manifestFile.test(e.name)).map((e) => e.name).sort();
+  if (names.length === 0) throw new ManifestError(`${path} holds no .yaml, .yml or .json file`);
+  const texts = await Promise.all(names.map((name) => readFile(join(path, name), 'utf8')));
+  // A document separator between files: the last document of one never runs into the next file.
+  return texts.map((text) => `---\n${text}\n`).join('');
+}
+
+/** Read a file, a directory of manifests, or stdin for `-`, as text. */
 export async function readSource(path: string): Promise<string> {
   if (path !== '-') {
     try {
-      return await readFile(path, 'utf8');
+      return (await stat(path)).isDirectory() ? await readDirectory(path) : await readFile(path, 'utf8');
     } catch (err) {
+      if (err instanceof ManifestError) throw err;
       throw new ManifestError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }

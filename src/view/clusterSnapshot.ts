@@ -26,11 +26,12 @@ export interface CredentialListing {
 /**
  * One-shot snapshot for `credinject list`: credential Secrets (by label) and the Pods and workloads
  * that reference them, in one namespace or all (`namespace` undefined). Values are dropped on arrival.
+ * `labelSelector` narrows the Secrets; it must keep the type label (`credinject list -l`, `--type`).
  */
-export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined): Promise<CredentialListing> {
+export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector: string = keys.typeLabel): Promise<CredentialListing> {
   const lister = kindListers(kubeConfig);
   const [secretItems, ...userItems] = await Promise.all([
-    listAll(lister('Secret', namespace), keys.typeLabel),
+    listAll(lister('Secret', namespace), labelSelector),
     ...userKinds.map((info) => listAll(lister(info.kind, namespace))),
   ]);
   const usage = createUsageIndex();

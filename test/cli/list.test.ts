@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,8 +148,81 @@ describe('credinject list', () => {
     expect(rows.map((r) => [r.namespace, r.inUse])).toEqual([['a', 0], ['b', 1]]);
   });
 
+  describe('kubectl output formats', () => {
+    const managed = (name: string, manager: string, extra: object = {}) => ({
+      ...secret('ml', name, { access_key_id: 'AKIA-LIST-MARKER', secret_access_key: 'x' }, {}, { 'credinject.dev/description': 'S3 read-only for the\nvision team', 'kubectl.kubernetes.io/last-applied-configuration': '{"stringData":"LAST-APPLIED-MARKER"}' }),
+      ...extra,
+    });
+    const withFields = (name: string, fields: { manager: string; time: string }[]) => {
+      const s = managed(name, '');
+      return { ...s, metadata: { ...s.metadata, managedFields: fields.map((f) => ({ ...f, operation: 'Update', apiVersion: 'v1' })) } };
+    };
+    const lists = () => ({
+      ...mlLists,
+      '/api/v1/namespaces/ml/secrets': [
+        withFields('aws-s3', [
+          { manager: 'kube-controller-manager', time: '2026-11-30T00:00:00Z' },
+          { manager: 'kubectl-create', time: '2026-11-28T07:00:00Z' },
+        ]),
+        withFields('bare', []),
+      ],
+    });
+
+    it('-o wide adds DESCRIPTION, CREATED BY (the first field manager) and KEYS', async () => {
+      const cluster = await fakeCluster(lists());
+      const io = capture();
+      expect(await run(['--kubeconfig', cluster.kubeconfig, '-o', 'wide'], io)).toBe(0);
+      const [header, first, second] = io.out().split('\n');
+      expect(header).toMatch(/^NAME +NAMESPACE +TYPE +SCOPE +STATUS +IN-USE +AGE +DESCRIPTION +CREATED BY +KEYS$/);
+      expect(first).toMatch(/^aws-s3 +ml +aws +namespace +valid +2 +3d +S3 read-only for the vision team +kubectl-create +access_key_id,secret_access_key$/);
+      expect(second).toMatch(/^bare .* vision team +<none> +access_key_id,secret_access_key$/);
+      expect(io.out()).not.toContain('MARKER');
+    });
+
+    it.each([
+      ['yaml', (out: string) => expect(out).toMatch(/^- name: aws-s3\n {2}namespace: ml\n/)],
+      ['name', (out: string) => expect(out).toBe('secret/aws-s3\nsecret/bare\n')],
+      ['json', (out: string) => expect(JSON.parse(out)[0]).toMatchObject({ name: 'aws-s3', createdBy: 'kubectl-create', keys: ['access_key_id', 'secret_access_key'] })],
+    ])('-o %s', async (format, check) => {
+      const cluster = await fakeCluster(lists());
+      const io = capture();
+      expect(await run(['--kubeconfig', cluster.kubeconfig, '-o', format], io)).toBe(0);
+      check(io.out());
+      expect(io.out()).not.toContain('MARKER');
+    });
+  });
+
   it.each([
-    [['-o', 'yaml'], '-o must be table or json'],
+    [['-l', 'team=vision'], 'credinject.dev/type,team=vision'],
+    [['--type', 'aws'], 'credinject.dev/type=aws'],
+    [['--type', 'tls', '--selector', 'env in (prod)'], 'credinject.dev/type=tls,env in (prod)'],
+  ])('narrows the Secret list with %j', async (args, selector) => {
+    const cluster = await fakeCluster(mlLists);
+    expect(await run(['--kubeconfig', cluster.kubeconfig, ...args], capture())).toBe(0);
+    expect(cluster.seen).toContain(`/api/v1/namespaces/ml/secrets?${selector}`);
+  });
+
+  it('uses the namespace and cluster of --context', async () => {
+    const cluster = await fakeCluster({ '/api/v1/namespaces/staging/secrets': [secret('staging', 'only-here', { access_key_id: 'x', secret_access_key: 'y' })] });
+    const config = JSON.parse(await readFile(cluster.kubeconfig, 'utf8'));
+    config.contexts.push({ name: 'staging', context: { cluster: 'c', user: 'u', namespace: 'staging' } });
+    await writeFile(cluster.kubeconfig, JSON.stringify(config));
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig, '--context', 'staging', '-o', 'name'], io)).toBe(0);
+    expect(io.out()).toBe('secret/only-here\n');
+  });
+
+  it('names the contexts when --context names none of them', async () => {
+    const cluster = await fakeCluster(mlLists);
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig, '--context', 'prod'], io)).toBe(1);
+    expect(io.err()).toBe('credinject list: context "prod" is not in the kubeconfig (contexts: x)\n');
+  });
+
+  it.each([
+    [['-o', 'xml'], '-o must be table, wide, json, yaml, name'],
+    [['--type', 'vault'], '--type must be one of'],
+    [['-l', 'a=(b'], '-l:'],
     [['-A', '-n', 'x'], 'not both'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('rejects %j with exit 2', async (args, message) => {

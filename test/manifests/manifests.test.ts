@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifests } from '../../src/manifests/manifests.js';
+import { ManifestError, parseManifests, readSource } from '../../src/manifests/manifests.js';
 import { runCli } from '../fixtures/runCli.js';
 
 /** A "billion laughs" document: nine levels of nine aliases each, about 387 million strings expanded. */
@@ -57,6 +57,39 @@ describe('parseManifests', () => {
       const { code, stderr } = runCli(args, text);
       expect(code).toBe(1);
       expect(stderr).toContain('-: document 1 and document 2 both define Secret/hf');
+    }
+  });
+});
+
+describe('readSource of a directory (-f <dir>)', () => {
+  it('reads its .yaml, .yml and .json files in name order, as one stream, and nothing below it', async () => {
+    const { mkdtemp, mkdir, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'credinject-dir-'));
+    try {
+      await writeFile(join(dir, 'b.yaml'), 'kind: ConfigMap\nmetadata: {name: b}\n---\nkind: ConfigMap\nmetadata: {name: c}');
+      await writeFile(join(dir, 'a.json'), '{"kind": "ConfigMap", "metadata": {"name": "a"}}');
+      await writeFile(join(dir, 'd.yml'), 'kind: ConfigMap\nmetadata: {name: d}\n');
+      await writeFile(join(dir, 'notes.txt'), 'kind: ConfigMap\nmetadata: {name: txt}\n');
+      await mkdir(join(dir, 'nested'));
+      await writeFile(join(dir, 'nested', 'e.yaml'), 'kind: ConfigMap\nmetadata: {name: e}\n');
+      const objects = parseManifests(await readSource(dir), dir) as { metadata: { name: string } }[];
+      expect(objects.map((o) => o.metadata.name)).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when a directory holds no manifest file', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'credinject-dir-'));
+    try {
+      await expect(readSource(dir)).rejects.toThrow(`${dir} holds no .yaml, .yml or .json file`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,10 @@
+import { basename } from 'node:path';
+
+/**
+ * How the user called us: `kubectl credinject` when kubectl ran us as its plugin (the executable
+ * `kubectl-credinject` on PATH, or any file named so), else `credinject`. Used in usage texts so the
+ * examples a user copies work the way they called.
+ */
+export function programName(argv1: string | undefined): string {
+  return basename(argv1 ?? '').replace(/\.(c|m)?js$/, '').startsWith('kubectl-credinject') ? 'kubectl credinject' : 'credinject';
+}
