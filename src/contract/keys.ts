@@ -44,4 +44,10 @@ export const keys = {
   allowedTypes: 'credinject.dev/allowed-types',
   /** Annotation on a Namespace: `"true"` denies references to credential Secrets by hand. */
   requireInjection: 'credinject.dev/require-injection',
+  /** Annotation on a workload: `restart` (default, see the chart's rotation.defaultAction) or `none`. */
+  onRotation: 'credinject.dev/on-rotation',
+  /** Written by the webhook on each Pod: `<credential>=<digest>,…` of the data it was injected with (keyed digests). */
+  versions: 'credinject.dev/versions',
+  /** Written by the rotation controller on a pod template: `<credential>=<digest>,…` it was restarted for. */
+  restartedFor: 'credinject.dev/restarted-for',
 } as const;

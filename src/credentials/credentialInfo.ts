@@ -16,6 +16,11 @@ export interface CredentialInfo {
   annotations: Record<string, string>;
   /** Validation problems found when the Secret was read; empty when valid. Never holds values. */
   problems: CredentialProblem[];
+  /**
+   * Per data key, a keyed HMAC-SHA256 of its value (credentials/keyDigests.ts), computed on arrival
+   * when the server holds the shared digest key; absent offline. Never a plain hash of a value.
+   */
+  digests?: Readonly<Record<string, string>>;
   /** ISO timestamp of creation, when known (for `credinject list`). */
   createdAt?: string;
   /**

@@ -15,9 +15,10 @@ export interface SecretReference {
 
 /**
  * Called once per reference. `path` builds the field path only when asked: the informers call this
- * for every object of the cluster and need names only.
+ * for every object of the cluster and need names only. `keys` are the data keys the reference
+ * reads; undefined means all of them (envFrom, a volume without `items`, a pull secret).
  */
-type Visit = (name: string, via: ReferenceVia, path: () => string) => void;
+type Visit = (name: string, via: ReferenceVia, path: () => string, keys?: string[]) => void;
 
 const containerLists = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
@@ -31,12 +32,18 @@ function entries(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The keys a volume's `items` list, or undefined (every key) when it lists none. */
+function itemKeys(items: unknown): string[] | undefined {
+  if (!Array.isArray(items) || items.length === 0) return undefined;
+  return items.flatMap((item) => (isRecord(item) && typeof item.key === 'string' ? [item.key] : []));
+}
+
 function visitContainer(container: unknown, at: () => string, visit: Visit): void {
   if (!isRecord(container)) return;
   entries(container.env).forEach((env, i) => {
     const ref = isRecord(env) && isRecord(env.valueFrom) ? env.valueFrom.secretKeyRef : undefined;
     const name = isRecord(ref) ? secretName(ref.name) : undefined;
-    if (name) visit(name, 'env', () => `${at()}.env[${i}].valueFrom.secretKeyRef`);
+    if (name) visit(name, 'env', () => `${at()}.env[${i}].valueFrom.secretKeyRef`, isRecord(ref) && typeof ref.key === 'string' ? [ref.key] : []);
   });
   entries(container.envFrom).forEach((source, i) => {
     const name = isRecord(source) && isRecord(source.secretRef) ? secretName(source.secretRef.name) : undefined;
@@ -47,11 +54,12 @@ function visitContainer(container: unknown, at: () => string, visit: Visit): voi
 function visitVolume(volume: unknown, at: () => string, visit: Visit): void {
   if (!isRecord(volume)) return;
   const secret = isRecord(volume.secret) ? secretName(volume.secret.secretName) : undefined;
-  if (secret) visit(secret, 'volume', () => `${at()}.secret`);
+  if (secret) visit(secret, 'volume', () => `${at()}.secret`, itemKeys(isRecord(volume.secret) ? volume.secret.items : undefined));
   if (!isRecord(volume.projected)) return;
   entries(volume.projected.sources).forEach((source, i) => {
-    const name = isRecord(source) && isRecord(source.secret) ? secretName(source.secret.name) : undefined;
-    if (name) visit(name, 'projected', () => `${at()}.projected.sources[${i}].secret`);
+    const projected = isRecord(source) && isRecord(source.secret) ? source.secret : undefined;
+    const name = projected ? secretName(projected.name) : undefined;
+    if (name) visit(name, 'projected', () => `${at()}.projected.sources[${i}].secret`, itemKeys(projected?.items));
   });
 }
 
@@ -90,5 +98,19 @@ export function referencedSecretNames(object: unknown, kind: UserKind): string[]
 export function secretReferences(object: unknown, kind: UserKind): SecretReference[] {
   const found: SecretReference[] = [];
   visitObject(object, kind, (name, via, path) => found.push({ name, via, path: path() }));
+  return found;
+}
+
+/** One direct reference with the data keys it reads (undefined: all of them), for the consumption map. */
+export interface KeyReference {
+  name: string;
+  via: ReferenceVia;
+  keys?: string[];
+}
+
+/** Every direct Secret reference of a Pod or workload with the keys it reads, in field order. */
+export function secretKeyReferences(object: unknown, kind: UserKind): KeyReference[] {
+  const found: KeyReference[] = [];
+  visitObject(object, kind, (name, via, _path, keys) => found.push(keys === undefined ? { name, via } : { name, via, keys }));
   return found;
 }

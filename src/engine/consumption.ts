@@ -1,0 +1,169 @@
+import type { CredentialLookup } from '../credentials/credentialInfo.js';
+import { versionDigest } from '../credentials/keyDigests.js';
+import { isRecord } from '../contract/json.js';
+import { keys as annotationKeys } from '../contract/keys.js';
+import type { UserKind } from '../contract/workloadKinds.js';
+import { credentialContribution } from './credentialContribution.js';
+import { credentialVolumeName } from './credentialVolumeName.js';
+import { parseInjectionRequest } from './injectionRequest.js';
+import { secretKeyReferences } from './secretReferences.js';
+import { effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
+
+/**
+ * How a container gets a Secret's data, which decides what a rotation needs: env is read once at
+ * container start (a restart is needed), Secret files are refreshed by kubelet, agent-rendered files
+ * by the agent, and a pull secret is read by the next pull.
+ */
+export type ConsumptionMode = 'env' | 'files' | 'rendered' | 'pullSecret';
+
+/** How one object consumes one Secret: the data keys per mode, sorted, each once. */
+export interface Consumption {
+  env: string[];
+  files: string[];
+  rendered: string[];
+  pullSecret: boolean;
+}
+
+/** Secret name → how the object consumes it; names sorted. */
+export type ConsumptionMap = Record<string, Consumption>;
+
+type Builder = Map<string, { env: Set<string>; files: Set<string>; rendered: Set<string>; pullSecret: boolean }>;
+
+function entry(builder: Builder, name: string) {
+  let found = builder.get(name);
+  if (!found) builder.set(name, (found = { env: new Set(), files: new Set(), rendered: new Set(), pullSecret: false }));
+  return found;
+}
+
+function finish(builder: Builder): ConsumptionMap {
+  const sorted = (set: Set<string>) => [...set].sort();
+  const map: ConsumptionMap = {};
+  for (const name of [...builder.keys()].sort()) {
+    const { env, files, rendered, pullSecret } = builder.get(name)!;
+    map[name] = { env: sorted(env), files: sorted(files), rendered: sorted(rendered), pullSecret };
+  }
+  return map;
+}
+
+function volumeNames(object: unknown, kind: UserKind): Set<string> {
+  const spec = podTemplateOf(object, kind)?.spec as unknown;
+  const volumes = isRecord(spec) && Array.isArray(spec.volumes) ? spec.volumes : [];
+  return new Set(volumes.flatMap((volume: unknown) => (isRecord(volume) && typeof volume.name === 'string' ? [volume.name] : [])));
+}
+
+/**
+ * What the pod spec itself references. A reference that reads every key (envFrom, a volume without
+ * `items`) reads the keys the credential has now. A Secret volume of a pod that also has the
+ * credential's rendered volume is the agent's input: rendered, not files.
+ */
+function addReferences(builder: Builder, object: unknown, kind: UserKind, namespace: string, lookup: CredentialLookup, skip: ReadonlySet<string>): void {
+  const volumes = volumeNames(object, kind);
+  for (const reference of secretKeyReferences(object, kind)) {
+    if (skip.has(reference.name)) continue;
+    const target = entry(builder, reference.name);
+    const keys = reference.keys ?? lookup.get(namespace, reference.name)?.keys ?? [];
+    if (reference.via === 'imagePullSecrets') target.pullSecret = true;
+    else if (reference.via === 'env' || reference.via === 'envFrom') keys.forEach((key) => target.env.add(key));
+    else if (volumes.has(credentialVolumeName(reference.name, 'rendered'))) keys.forEach((key) => target.rendered.add(key));
+    else keys.forEach((key) => target.files.add(key));
+  }
+}
+
+/**
+ * How a stored Pod consumes each Secret. A Pod is already injected, so its spec is the whole truth:
+ * the env it got, the volumes it mounts, its pull secrets. The webhook records versions over this
+ * (on the injected Pod) and the stale count reads it back, so both see the same keys.
+ */
+export function podConsumption(pod: unknown, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+  const builder: Builder = new Map();
+  addReferences(builder, pod, 'Pod', namespace, lookup, new Set());
+  return finish(builder);
+}
+
+/**
+ * How the pods of a workload will consume each Secret: what injection adds for each credential its
+ * annotations ask for (the engine's own contribution, so env keys, files, rendering and pull secrets
+ * are exactly what admission would give), plus what the template references by hand. A credential
+ * not in the lookup contributes nothing it could be asked about; one that would be denied still
+ * counts with the keys its type maps, since its pods may run from before.
+ */
+export function templateConsumption(object: unknown, kind: UserKind, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+  if (kind === 'Pod') return podConsumption(object, namespace, lookup);
+  const builder: Builder = new Map();
+  const request = parseInjectionRequest(effectiveRequest(object, kind)).request;
+  const fsGroup = podTemplateOf(object, kind)?.spec?.securityContext?.fsGroup;
+  for (const name of request?.credentials ?? []) {
+    const info = lookup.get(namespace, name);
+    const contribution = info && request ? credentialContribution(info, request, fsGroup).contribution : undefined;
+    if (!info || !contribution) continue;
+    const target = entry(builder, name);
+    for (const env of contribution.env) {
+      const key = env.valueFrom?.secretKeyRef?.name === name ? env.valueFrom.secretKeyRef.key : undefined;
+      if (key !== undefined) target.env.add(key);
+    }
+    const items = contribution.fileVolume?.secret?.items?.map((item) => item.key);
+    if (contribution.fileVolume) (items ?? info.keys).forEach((key) => target.files.add(key));
+    if (contribution.rendered) info.keys.forEach((key) => target.rendered.add(key));
+    if (contribution.pullSecret) target.pullSecret = true;
+  }
+  addReferences(builder, object, kind, namespace, lookup, new Set());
+  return finish(builder);
+}
+
+/**
+ * The keys a Pod's recorded version of a credential covers: those it takes as env when it takes any
+ * (the only ones a rotation must restart for), else every key it consumes (informational: files and
+ * rendered output are refreshed in place).
+ */
+export function versionKeys(consumption: Consumption): string[] {
+  if (consumption.env.length > 0) return consumption.env;
+  return [...new Set([...consumption.files, ...consumption.rendered])].sort();
+}
+
+/** `credinject.dev/versions` and `restarted-for` values: `<credential>=<digest>` entries, sorted, comma separated. */
+export function formatVersions(versions: Readonly<Record<string, string>>): string {
+  return Object.keys(versions)
+    .sort()
+    .map((name) => `${name}=${versions[name]}`)
+    .join(',');
+}
+
+/** Reads a `formatVersions` value; malformed entries (hand edits) are skipped, never a throw. */
+export function parseVersions(value: unknown): Record<string, string> {
+  const versions: Record<string, string> = {};
+  if (typeof value !== 'string') return versions;
+  for (const item of value.split(',')) {
+    const at = item.indexOf('=');
+    const name = item.slice(0, at).trim();
+    const digest = item.slice(at + 1).trim();
+    if (at > 0 && name !== '' && digest !== '' && name !== '__proto__') versions[name] = digest;
+  }
+  return versions;
+}
+
+/** The version of a credential one consumer runs, over its version keys (every key for a pull secret alone). */
+export function consumedVersion(use: Consumption, digests: Readonly<Record<string, string>>): string | undefined {
+  const keys = versionKeys(use);
+  if (keys.length > 0) return versionDigest(digests, keys);
+  return use.pullSecret ? versionDigest(digests, Object.keys(digests)) : undefined;
+}
+
+/**
+ * The versions a Pod runs: for every credential it consumes whose keyed digests the lookup holds,
+ * the digest over its version keys. Empty offline (no digests), so the CLI writes no annotation.
+ */
+export function podVersions(consumption: ConsumptionMap, namespace: string, lookup: CredentialLookup): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const [name, use] of Object.entries(consumption)) {
+    const digests = lookup.get(namespace, name)?.digests;
+    const version = digests ? consumedVersion(use, digests) : undefined;
+    if (version !== undefined) versions[name] = version;
+  }
+  return versions;
+}
+
+/** The annotation patch value for `credinject.dev/versions`, or undefined when there is nothing to record. */
+export function versionsAnnotation(pod: unknown, namespace: string, lookup: CredentialLookup): { key: string; value: string } | undefined {
+  const versions = podVersions(podConsumption(pod, namespace, lookup), namespace, lookup);
+  return Object.keys(versions).length > 0 ? { key: annotationKeys.versions, value: formatVersions(versions) } : undefined;
+}
