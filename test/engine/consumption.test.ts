@@ -82,14 +82,14 @@ describe('podConsumption of a Pod the engine injected', () => {
     ['registry', { registry: { ...none, pullSecret: true } }],
   ])('%s matches what the workload template says', (name, expected) => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml', annotations: { 'credinject.dev/inject': name } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
-    const decision = planAdmission({ operation: 'CREATE', namespace: 'ml', kind: { group: '', version: 'v1', kind: 'Pod' }, object: pod }, lookup, defaultInjectionOptions);
+    const decision = planAdmission({ operation: 'CREATE', namespace: 'ml', kind: { group: '', kind: 'Pod' }, object: pod }, lookup, defaultInjectionOptions);
     expect(decision.denial).toBeUndefined();
     expect(podConsumption(applied(pod, decision.patch), 'ml', lookup)).toEqual(expected);
   });
 
   it('counts the agent-rendered Secret volume as rendered, not files', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml', annotations: { 'credinject.dev/render': 'postgres:pgpass' } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
-    const decision = planAdmission({ operation: 'CREATE', namespace: 'ml', kind: { group: '', version: 'v1', kind: 'Pod' }, object: pod }, lookup, defaultInjectionOptions);
+    const decision = planAdmission({ operation: 'CREATE', namespace: 'ml', kind: { group: '', kind: 'Pod' }, object: pod }, lookup, defaultInjectionOptions);
     const use = podConsumption(applied(pod, decision.patch), 'ml', lookup)['postgres'];
     expect(use?.files).toEqual([]);
     expect(use?.rendered).toEqual(['password', 'username']);
