@@ -72,6 +72,17 @@ export const serveFlags: readonly ServeFlag[] = [
     path: 'mirror.enabled',
   },
   { name: 'mirror-resync', type: 'string', arg: 'S', help: 'seconds between full mirror reconciles (60)', path: 'mirror.resyncMs', parse: seconds, sub: true },
+  {
+    name: 'rotate-workloads',
+    type: 'boolean',
+    help: 'restart Deployments, StatefulSets and DaemonSets whose pods take a\nrotated key as env (one Lease-elected replica patches; needs RBAC\nto patch them); records credinject.dev/versions on Pods',
+    path: 'rotation.enabled',
+  },
+  { name: 'rotation-quiet-period', type: 'string', arg: 'S', help: 'seconds a credential must be unchanged first (10)', path: 'rotation.quietPeriodMs', parse: seconds, sub: true },
+  { name: 'rotation-qps', type: 'string', arg: 'N', help: 'restart patches per second (5)', path: 'rotation.qps', parse: Number, sub: true },
+  { name: 'rotation-burst', type: 'string', arg: 'N', help: 'restart patches at once (10)', path: 'rotation.burst', parse: integer, sub: true },
+  { name: 'rotation-default-action', type: 'string', arg: 'A', help: 'restart|none without credinject.dev/on-rotation (restart)', path: 'rotation.defaultAction', sub: true },
+  { name: 'digest-key-secret', type: 'string', arg: 'N', help: 'Secret of the shared digest key (credinject-digest-key)', path: 'rotation.digestKeySecret', sub: true },
 ];
 
 /** The options `node:util` parseArgs takes, from the table. */

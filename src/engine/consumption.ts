@@ -45,6 +45,24 @@ function finish(builder: Builder): ConsumptionMap {
   return map;
 }
 
+/** One reference of the spec by hand, reduced: the Secret, how, and the keys (undefined: every key). */
+export interface ConsumedReference {
+  name: string;
+  mode: ConsumptionMode;
+  keys?: string[];
+}
+
+/**
+ * What consumption needs of an object, small enough for an informer to keep instead of the spec:
+ * its request annotations (none for a Pod, whose spec is injected already), its fsGroup and what
+ * its spec references by hand.
+ */
+export interface ConsumptionSource {
+  request: Record<string, string>;
+  fsGroup?: number;
+  references: ConsumedReference[];
+}
+
 function volumeNames(object: unknown, kind: UserKind): Set<string> {
   const spec = podTemplateOf(object, kind)?.spec as unknown;
   const volumes = isRecord(spec) && Array.isArray(spec.volumes) ? spec.volumes : [];
@@ -52,49 +70,36 @@ function volumeNames(object: unknown, kind: UserKind): Set<string> {
 }
 
 /**
- * What the pod spec itself references. A reference that reads every key (envFrom, a volume without
- * `items`) reads the keys the credential has now. A Secret volume of a pod that also has the
+ * Reduces a Pod or workload to its consumption source. A Secret volume of a pod that also has the
  * credential's rendered volume is the agent's input: rendered, not files.
  */
-function addReferences(builder: Builder, object: unknown, kind: UserKind, namespace: string, lookup: CredentialLookup, skip: ReadonlySet<string>): void {
+export function consumptionSource(object: unknown, kind: UserKind): ConsumptionSource {
   const volumes = volumeNames(object, kind);
-  for (const reference of secretKeyReferences(object, kind)) {
-    if (skip.has(reference.name)) continue;
-    const target = entry(builder, reference.name);
-    const keys = reference.keys ?? lookup.get(namespace, reference.name)?.keys ?? [];
-    if (reference.via === 'imagePullSecrets') target.pullSecret = true;
-    else if (reference.via === 'env' || reference.via === 'envFrom') keys.forEach((key) => target.env.add(key));
-    else if (volumes.has(credentialVolumeName(reference.name, 'rendered'))) keys.forEach((key) => target.rendered.add(key));
-    else keys.forEach((key) => target.files.add(key));
-  }
-}
-
-/**
- * How a stored Pod consumes each Secret. A Pod is already injected, so its spec is the whole truth:
- * the env it got, the volumes it mounts, its pull secrets. The webhook records versions over this
- * (on the injected Pod) and the stale count reads it back, so both see the same keys.
- */
-export function podConsumption(pod: unknown, namespace: string, lookup: CredentialLookup): ConsumptionMap {
-  const builder: Builder = new Map();
-  addReferences(builder, pod, 'Pod', namespace, lookup, new Set());
-  return finish(builder);
-}
-
-/**
- * How the pods of a workload will consume each Secret: what injection adds for each credential its
- * annotations ask for (the engine's own contribution, so env keys, files, rendering and pull secrets
- * are exactly what admission would give), plus what the template references by hand. A credential
- * not in the lookup contributes nothing it could be asked about; one that would be denied still
- * counts with the keys its type maps, since its pods may run from before.
- */
-export function templateConsumption(object: unknown, kind: UserKind, namespace: string, lookup: CredentialLookup): ConsumptionMap {
-  if (kind === 'Pod') return podConsumption(object, namespace, lookup);
-  const builder: Builder = new Map();
-  const request = parseInjectionRequest(effectiveRequest(object, kind)).request;
+  const references = secretKeyReferences(object, kind).map(({ name, via, keys }): ConsumedReference => {
+    const mode: ConsumptionMode =
+      via === 'imagePullSecrets' ? 'pullSecret' : via === 'env' || via === 'envFrom' ? 'env' : volumes.has(credentialVolumeName(name, 'rendered')) ? 'rendered' : 'files';
+    return keys === undefined ? { name, mode } : { name, mode, keys };
+  });
+  const source: ConsumptionSource = { request: kind === 'Pod' ? {} : effectiveRequest(object, kind), references };
   const fsGroup = podTemplateOf(object, kind)?.spec?.securityContext?.fsGroup;
+  if (typeof fsGroup === 'number') source.fsGroup = fsGroup;
+  return source;
+}
+
+/**
+ * How an object consumes each Secret, from its source and the credentials as they are now: what
+ * injection adds for each credential its annotations ask for (the engine's own contribution, so env
+ * keys, files, rendering and pull secrets are what admission gives), plus what the spec references
+ * by hand; a reference that reads every key reads the keys the credential has now. A credential not
+ * in the lookup contributes nothing; one that would be denied still counts with the keys its type
+ * maps, since its pods may run from before.
+ */
+export function consumptionOf(source: ConsumptionSource, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+  const builder: Builder = new Map();
+  const request = parseInjectionRequest(source.request).request;
   for (const name of request?.credentials ?? []) {
     const info = lookup.get(namespace, name);
-    const contribution = info && request ? credentialContribution(info, request, fsGroup).contribution : undefined;
+    const contribution = info && request ? credentialContribution(info, request, source.fsGroup).contribution : undefined;
     if (!info || !contribution) continue;
     const target = entry(builder, name);
     for (const env of contribution.env) {
@@ -106,8 +111,28 @@ export function templateConsumption(object: unknown, kind: UserKind, namespace: 
     if (contribution.rendered) info.keys.forEach((key) => target.rendered.add(key));
     if (contribution.pullSecret) target.pullSecret = true;
   }
-  addReferences(builder, object, kind, namespace, lookup, new Set());
+  for (const reference of source.references) {
+    const target = entry(builder, reference.name);
+    const keys = reference.keys ?? lookup.get(namespace, reference.name)?.keys ?? [];
+    const { mode } = reference;
+    if (mode === 'pullSecret') target.pullSecret = true;
+    else keys.forEach((key) => target[mode].add(key));
+  }
   return finish(builder);
+}
+
+/**
+ * How a stored Pod consumes each Secret. A Pod is already injected, so its spec is the whole truth:
+ * the env it got, the volumes it mounts, its pull secrets. The webhook records versions over this
+ * (on the injected Pod) and the stale count reads it back, so both see the same keys.
+ */
+export function podConsumption(pod: unknown, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+  return consumptionOf(consumptionSource(pod, 'Pod'), namespace, lookup);
+}
+
+/** How the pods of a workload (or a Pod) consume each Secret: `consumptionOf` its source. */
+export function templateConsumption(object: unknown, kind: UserKind, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+  return consumptionOf(consumptionSource(object, kind), namespace, lookup);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
 import type { Decision } from '../contract/decision.js';
+import { versionsAnnotation } from './consumption.js';
 import { denialFrom, injectedCopy } from './injectPodTemplate.js';
 import { jsonDiff } from './jsonDiff.js';
 import type { InjectionOptions } from './options.js';
@@ -13,6 +14,9 @@ function planPod(pod: PreparedObject, namespace: string, credentials: Credential
   const result = injectedCopy(pod.template, namespace, credentials, options);
   const denial = denialFrom(result.findings);
   if (denial) return { patch: [], warnings: [], denial };
+  // What the Pod was injected with, as keyed versions (only a server holding the digest key has them).
+  const versions = result.injected.length > 0 ? versionsAnnotation(result.template, namespace, credentials) : undefined;
+  if (versions) result.template.metadata = { ...result.template.metadata, annotations: { ...result.template.metadata?.annotations, [versions.key]: versions.value } };
   const patch = jsonDiff(pod.original, result.template);
   return patch.length > 0 ? { patch, warnings: result.warnings, injected: result.injected } : { patch, warnings: result.warnings };
 }

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
@@ -7,78 +5,49 @@ import { isMirrorOf } from './mirrorSecret.js';
 import { planMirrors, type MirrorConflict } from './plan.js';
 import type { MirrorMetrics } from './metrics.js';
 import { backoffDelay } from '../kube/backoff.js';
-import { kubeLeaseClient } from '../kube/leaseClient.js';
-import { startLeaseElection, type LeaseClient, type LeaseElectorOptions } from '../kube/leaseElector.js';
+import type { BackgroundWriter } from '../kube/leadership.js';
 import { mirrorInputs } from './resources.js';
 import { mirrorWriter, type WriteOutcome } from './writer.js';
 import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
 
-/** The Lease that elects the one replica writing mirrors (docs/reference.md, "Objects credinject creates"). */
-export const mirrorLeaseName = 'credinject-mirror';
-
 export interface MirrorControllerOptions {
-  /** The injector's namespace: where cluster credentials live and the Lease is kept. */
+  /** The injector's namespace: where cluster credentials live. */
   namespace: string;
-  /** Lease holder name; a random suffix is added so two processes never share one. */
-  identity?: string;
   /** Full reconcile this often, also retrying denied deletes and conflicts found by a failed create. */
   resyncMs: number;
   /** Events closer together than this make one reconcile. */
   debounceMs?: number;
-  lease?: Partial<Pick<LeaseElectorOptions, 'leaseDurationMs' | 'retryPeriodMs' | 'renewDeadlineMs'>>;
   logger: Logger;
   metrics: MirrorMetrics;
   informer?: Omit<InformerOptions, 'logger'>;
   /** The webhook's credential cache: a namespaced credential of a mirror's name wins over it. */
   credentials: CredentialLookup;
-  /** Tests: another Lease store. */
-  leaseClient?: LeaseClient;
-}
-
-export interface RunningMirrorController {
-  isLeader(): boolean;
-  /** Stops writing, then gives the Lease up for the next replica. */
-  stop(): Promise<void>;
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /**
- * Mirrors cluster credentials into the namespaces their selector picks, on the elected replica only:
- * followers hold no informer and write nothing. Every informer event schedules a (debounced)
- * reconcile: plan from the caches, then write. Failures are retried with backoff; denied deletes
- * (a mirror still in use, refused by our own webhook) wait for the resync, and are never forced.
+ * Mirrors cluster credentials into the namespaces their selector picks, as a background writer of
+ * the elected replica (kube/leadership): followers hold no informer and write nothing. Every
+ * informer event schedules a (debounced) reconcile: plan from the caches, then write. Failures are
+ * retried with backoff; denied deletes (a mirror still in use, refused by our own webhook) wait
+ * for the resync, and are never forced.
  */
-export function startMirrorController(kubeConfig: KubeConfig, options: MirrorControllerOptions): RunningMirrorController {
-  const identity = `${options.identity ?? hostname()}_${randomUUID().slice(0, 8)}`;
+export function mirrorBackgroundWriter(kubeConfig: KubeConfig, options: MirrorControllerOptions): BackgroundWriter {
   const log = options.logger.child({ component: 'mirror' });
-  let mirroring: { stop(): Promise<void> } | undefined;
-
-  const election = startLeaseElection(
-    options.leaseClient ?? kubeLeaseClient(kubeConfig),
-    {
-      namespace: options.namespace,
-      name: mirrorLeaseName,
-      identity,
-      leaseDurationMs: options.lease?.leaseDurationMs ?? 15_000,
-      retryPeriodMs: options.lease?.retryPeriodMs ?? 5_000,
-      renewDeadlineMs: options.lease?.renewDeadlineMs ?? 10_000,
-      logger: log,
+  return {
+    name: 'mirror',
+    start() {
+      options.metrics.setMirrorLeader(true);
+      const mirroring = startMirroring(kubeConfig, options, log);
+      return {
+        async stop() {
+          await mirroring.stop();
+          options.metrics.setMirrorLeader(false);
+        },
+      };
     },
-    {
-      onStartedLeading() {
-        options.metrics.setMirrorLeader(true);
-        mirroring = startMirroring(kubeConfig, options, log);
-      },
-      async onStoppedLeading() {
-        const running = mirroring;
-        mirroring = undefined;
-        await running?.stop();
-        options.metrics.setMirrorLeader(false);
-      },
-    },
-  );
-  return { isLeader: () => election.isLeader(), stop: () => election.stop() };
+  };
 }
 
 function startMirroring(kubeConfig: KubeConfig, options: MirrorControllerOptions, log: Logger): { stop(): Promise<void> } {

@@ -6,7 +6,9 @@
  */
 export { startClusterView } from '../view/clusterView.js';
 export { loadKubeConfig } from '../kube/kubeConfig.js';
-export { startMirrorController } from '../mirror/controller.js';
+export { mirrorBackgroundWriter } from '../mirror/controller.js';
+export { rotationBackgroundWriter } from '../rotation/controller.js';
+export { startLeadership } from '../kube/leadership.js';
 export { kubeTlsBootstrapClient } from './tls/kubeTlsBootstrapClient.js';
 export { startNamespacePolicies } from '../policy/namespacePolicyInformer.js';
 export { createEventRecorder, kubeEventClient } from '../kube/eventRecorder.js';

@@ -68,8 +68,24 @@ export const ServeConfig = z
         enabled: z.boolean().default(false),
         /** Full reconcile period; also when denied deletes of mirrors in use are retried. */
         resyncMs: z.number().int().min(1000, { error: 'must be at least 1 second' }).default(60_000),
-        /** Lease holder name (POD_NAME); defaults to the host name. A random suffix is added. */
+        /** Lease holder name (POD_NAME) of the one election of every background writer; defaults to the host name. */
         identity: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /**
+     * Restart the Deployments, StatefulSets and DaemonSets whose pods take a rotated key as env, on
+     * the Lease-elected replica; also turns on the keyed digests and Pods' `credinject.dev/versions`.
+     */
+    rotation: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** A credential must be unchanged this long before its consumers restart. */
+        quietPeriodMs: z.number().int().min(0, { error: 'must not be negative' }).default(10_000),
+        qps: z.number().positive({ error: 'must be a positive number' }).default(5),
+        burst: z.number().int().positive({ error: 'must be a positive whole number' }).default(10),
+        defaultAction: z.enum(['restart', 'none']).default('restart'),
+        /** The Secret in `namespace` holding the digest key shared by every replica. */
+        digestKeySecret: z.string().min(1).default('credinject-digest-key'),
       })
       .prefault({}),
   })
@@ -89,6 +105,12 @@ export const ServeConfig = z
     }
     if (config.mirror.enabled && !config.namespace) {
       ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'mirroring needs the namespace of the cluster credentials (POD_NAMESPACE)' });
+    }
+    if (config.rotation.enabled && config.credentialsFile) {
+      ctx.addIssue({ code: 'custom', path: ['rotation', 'enabled'], message: 'rotation needs a cluster; it cannot run with a credentials file' });
+    }
+    if (config.rotation.enabled && !config.namespace) {
+      ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'rotation needs the namespace that keeps the digest key and the Lease (POD_NAMESPACE)' });
     }
     if (config.port !== 0 && config.port === config.metricsPort) {
       ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from the webhook port' });

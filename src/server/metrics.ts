@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MirrorMetrics } from '../mirror/metrics.js';
 import type { CredentialExpiryPoint } from '../view/expiryPoints.js';
+import type { RotationMetrics } from '../rotation/metrics.js';
 
 /** Outcome of one admission request, as counted. */
 export type AdmissionResult = 'allowed' | 'patched' | 'denied' | 'invalid' | 'error';
@@ -14,8 +15,7 @@ export interface MetricsSource {
   credentialExpiries?(): readonly CredentialExpiryPoint[];
 }
 
-
-export interface ServerMetrics extends MirrorMetrics {
+export interface ServerMetrics extends MirrorMetrics, RotationMetrics {
   registry: Registry;
   observeRequest(webhook: WebhookName | 'unknown', operation: string, result: AdmissionResult, seconds: number): void;
   countInjection(credentialType: string): void;
@@ -88,6 +88,24 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
       this.set({ index: 'referenced_credentials' }, sizes.referencedCredentials);
     },
   });
+  const rotationRestarts = new Counter({
+    name: 'credinject_rotation_restarts_total',
+    help: 'Workloads restarted for a rotated credential key they take as env, by kind and result.',
+    labelNames: ['kind', 'result'] as const,
+    registers,
+  });
+  const rotationHeld = new Counter({
+    name: 'credinject_rotation_held_total',
+    help: 'Rotations held because the new data breaks its type\'s rules (once per credential and data version).',
+    registers,
+  });
+  const stalePods = new Gauge({
+    name: 'credinject_stale_pods',
+    help: 'Pods running an older version of a credential key they take as env (credinject.dev/versions), on the rotation leader.',
+    labelNames: ['namespace', 'credential'] as const,
+    registers,
+  });
+  const staleSeries = new Set<string>();
   new Gauge({
     name: 'credinject_informer_synced',
     help: '1 once the informer of a resource has listed it; the server is ready when all are 1.',
@@ -122,5 +140,21 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     countMirrorWrite: (operation, result) => mirrorWrites.inc({ operation, result }),
     setMirrorConflicts: (count) => mirrorConflicts.set(count),
     setMirrorLeader: (leading) => mirrorLeader.set(leading ? 1 : 0),
+    countRotationRestart: (kind, result) => rotationRestarts.inc({ kind, result }),
+    countRotationHeld: () => rotationHeld.inc(),
+    setStalePods(counts) {
+      // A series that had stale pods stays, at 0, so "back to 0" is visible rather than a gap.
+      const current = new Set<string>();
+      for (const { namespace, credential, pods } of counts) {
+        current.add(`${namespace}/${credential}`);
+        stalePods.set({ namespace, credential }, pods);
+      }
+      for (const key of staleSeries) {
+        if (current.has(key)) continue;
+        const [namespace = '', credential = ''] = key.split('/');
+        stalePods.set({ namespace, credential }, 0);
+      }
+      current.forEach((key) => staleSeries.add(key));
+    },
   };
 }

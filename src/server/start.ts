@@ -2,6 +2,8 @@ import { createServer as createHttpsServer, type ServerOptions } from 'node:http
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DestinationStream, Logger } from 'pino';
+import type { BackgroundWriter } from '../kube/leadership.js';
+import { obtainDigestKey } from './digestKey.js';
 import { expiryPoints } from '../view/expiryPoints.js';
 import { loadFileView } from '../view/fileView.js';
 import type { KubeView } from '../view/view.js';
@@ -84,7 +86,14 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   let kubeConfig: KubeConfig | undefined;
   const cluster = () => (kubeConfig ??= parts().loadKubeConfig(config.kubeconfig));
   const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
-  view = runtime.view ?? (config.credentialsFile ? await staticView(config.credentialsFile, logger) : parts().startClusterView(cluster(), { logger, ...informerOptions }));
+  const rotating = config.rotation.enabled && clusterMode;
+  // Read (or made) before the informers start, so every credential arrives with its keyed digests.
+  const digestKey = rotating
+    ? await obtainDigestKey(runtime.tlsBootstrapClient ?? parts().kubeTlsBootstrapClient(cluster()), config.namespace!, config.rotation.digestKeySecret, logger)
+    : undefined;
+  view =
+    runtime.view ??
+    (config.credentialsFile ? await staticView(config.credentialsFile, logger) : parts().startClusterView(cluster(), { logger, ...informerOptions, ...(digestKey ? { digestKey } : {}) }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
   // Namespace policy needs the Namespaces' annotations: an informer of its own, against a cluster.
@@ -100,22 +109,43 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     runtime.events ??
     (clusterMode ? parts().createEventRecorder({ client: parts().kubeEventClient(cluster()), instance: config.mirror.identity ?? hostname(), logger }) : undefined);
   if (events) cleanups.push(() => events.flush());
-  let stopMirroring: (() => Promise<void>) | undefined;
+  let stopLeading: (() => Promise<void>) | undefined;
   try {
-    // Only against a real cluster: the controller writes Secrets. It never gates readiness, and a
-    // follower replica only keeps trying for the Lease.
+    // Only against a real cluster: the background writers write Secrets and workloads. One Lease
+    // elects the replica that runs them all; it never gates readiness, and a follower replica only
+    // keeps trying for the Lease.
+    const writers: BackgroundWriter[] = [];
     if (config.mirror.enabled && clusterMode) {
-      const mirror = parts().startMirrorController(cluster(), {
-        namespace: config.namespace!,
-        resyncMs: config.mirror.resyncMs,
-        logger,
-        metrics,
-        informer: informerOptions,
-        credentials: activeView.credentials,
-        ...(config.mirror.identity ? { identity: config.mirror.identity } : {}),
-      });
-      stopMirroring = () => mirror.stop();
-      cleanups.push(stopMirroring);
+      writers.push(
+        parts().mirrorBackgroundWriter(cluster(), {
+          namespace: config.namespace!,
+          resyncMs: config.mirror.resyncMs,
+          logger,
+          metrics,
+          informer: informerOptions,
+          credentials: activeView.credentials,
+        }),
+      );
+    }
+    if (rotating) {
+      writers.push(
+        parts().rotationBackgroundWriter(cluster(), {
+          quietPeriodMs: config.rotation.quietPeriodMs,
+          qps: config.rotation.qps,
+          burst: config.rotation.burst,
+          defaultAction: config.rotation.defaultAction,
+          credentials: activeView.credentials,
+          ...(events ? { events } : {}),
+          metrics,
+          logger,
+          informer: informerOptions,
+        }),
+      );
+    }
+    if (writers.length > 0) {
+      const election = parts().startLeadership(cluster(), { namespace: config.namespace!, logger, ...(config.mirror.identity ? { identity: config.mirror.identity } : {}) }, writers);
+      stopLeading = () => election.stop();
+      cleanups.push(stopLeading);
     }
     const tls = await prepareServingTls(config.tls, {
       logger,
@@ -160,7 +190,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     };
     const ops = createOpsServer({ registry: metrics.registry, notReadyReason });
     const metricsPort = await listen(ops, config.metricsPort, config.metricsAddress);
-    logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile), mirroring: config.mirror.enabled }, 'serving');
+    logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile), mirroring: config.mirror.enabled, rotation: rotating }, 'serving');
 
     let closing: Promise<void> | undefined;
     const handle: RunningServer = {
@@ -172,7 +202,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
           draining = true;
           logger.info({ delayMs: config.shutdownDelayMs }, 'shutting down: readiness false, draining');
           // First: the next leader takes the released Lease while this replica drains.
-          await stopMirroring?.();
+          await stopLeading?.();
           if (config.shutdownDelayMs > 0) await delay(config.shutdownDelayMs);
           await closeGracefully(https, config.shutdownTimeoutMs);
           for (const cleanup of cleanups.reverse()) await cleanup();

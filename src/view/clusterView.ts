@@ -10,16 +10,17 @@ import type { KubeView } from './view.js';
  * The in-cluster view: one resilient informer per watched resource feeding the credential store,
  * the usage index and the ServiceAccounts' requests. The request path only reads these maps; it never calls the API server.
  */
-export function startClusterView(kubeConfig: KubeConfig, options: InformerOptions): KubeView {
+export function startClusterView(kubeConfig: KubeConfig, options: InformerOptions & { digestKey?: Buffer }): KubeView {
   const credentials = createCredentialStore();
   const usage = createUsageIndex();
   const serviceAccounts = createServiceAccountStore();
-  const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts });
+  const { digestKey, ...informerOptions } = options;
+  const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts, ...(digestKey ? { digestKey } : {}) });
   // Secrets first, then Pods and workloads: the order informers start in (and report sync).
   const informers = [
-    startResilientInformer(kubeConfig, resources.secrets, options),
-    ...resources.users.map((resource) => startResilientInformer(kubeConfig, resource, options)),
-    startResilientInformer(kubeConfig, resources.serviceAccounts, options),
+    startResilientInformer(kubeConfig, resources.secrets, informerOptions),
+    ...resources.users.map((resource) => startResilientInformer(kubeConfig, resource, informerOptions)),
+    startResilientInformer(kubeConfig, resources.serviceAccounts, informerOptions),
   ];
   return {
     credentials,

@@ -1,6 +1,7 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
+import { keyDigests } from '../credentials/keyDigests.js';
 import { objectUsage } from '../engine/objectUsage.js';
 import { requestAnnotationsOf } from '../engine/serviceAccountRequest.js';
 import type { UserKind } from '../contract/workloadKinds.js';
@@ -36,8 +37,14 @@ function identity(object: KubernetesObject): Identity {
   return id;
 }
 
-export function credentialEntry(secret: V1Secret): CredentialEntry {
-  return { metadata: identity(secret), info: describeCredential(secret) };
+/**
+ * With the shared digest key, the entry also keeps each key's keyed digest (never the value): what
+ * `credinject.dev/versions` and the rotation controller compare.
+ */
+export function credentialEntry(secret: V1Secret, digestKey?: Buffer): CredentialEntry {
+  const info = describeCredential(secret);
+  if (digestKey) info.digests = keyDigests(secret, digestKey);
+  return { metadata: identity(secret), info };
 }
 
 /**

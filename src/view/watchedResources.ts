@@ -53,6 +53,8 @@ function serviceAccountsResource(lister: Lister, serviceAccounts: ServiceAccount
 /** Where the informers' entries go. */
 export interface ViewSinks {
   credentials: CredentialStore;
+  /** The shared key of the per-key digests; without it credentials carry none. */
+  digestKey?: Buffer;
   usage: MutableUsageIndex;
   serviceAccounts: ServiceAccountStore;
 }
@@ -71,7 +73,7 @@ export interface WatchedResources {
  */
 export function watchedResources(
   kubeConfig: KubeConfig,
-  { credentials, usage, serviceAccounts }: ViewSinks,
+  { credentials, usage, serviceAccounts, digestKey }: ViewSinks,
 ): WatchedResources {
   const lister = kindListers(kubeConfig);
   const secrets: WatchedResource<CredentialEntry> = {
@@ -79,7 +81,7 @@ export function watchedResources(
     path: watchPath(secretResource),
     labelSelector: keys.typeLabel,
     listPage: lister('Secret'),
-    project: (object) => credentialEntry(object),
+    project: (object) => credentialEntry(object, digestKey),
     upsert: (entry) => credentials.set(entry.info),
     remove: (entry) => credentials.delete(entry.metadata.namespace, entry.metadata.name),
   };

@@ -99,7 +99,7 @@ describe.skipIf(skipE2E)('cluster credentials mirrored by the Lease-elected repl
 
   it('leads with a real Lease in its namespace', async () => {
     const coordination = cp.kubeConfig.makeApiClient(CoordinationV1Api);
-    const lease = await pollUntil('the credinject-mirror Lease', () => coordination.readNamespacedLease({ namespace: INJECTOR, name: 'credinject-mirror' }), 30_000);
+    const lease = await pollUntil('the credinject-leader Lease', () => coordination.readNamespacedLease({ namespace: INJECTOR, name: 'credinject-leader' }), 30_000);
     expect(lease.spec?.holderIdentity).toBeTruthy();
     expect(lease.spec?.leaseDurationSeconds).toBe(15);
     await pollUntil('the leader gauge', async () => ((await metric(server, 'credinject_mirror_leader')) === 1 ? true : undefined), 20_000);

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { describeCredential } from '../../src/credentials/describeCredential.js';
+import { keyDigests } from '../../src/credentials/keyDigests.js';
 import { credentialTypes } from '../../src/credentials/registry.js';
+import { decodeSecretData } from '../../src/credentials/secretData.js';
 import { staticCredentials } from '../../src/credentials/staticCredentials.js';
 import { credentialDenial, validateCredential } from '../../src/credentials/validateCredential.js';
 import { keys } from '../../src/contract/keys.js';
@@ -9,6 +12,7 @@ import { checkReferences } from '../../src/engine/checkReferences.js';
 import { injectObject } from '../../src/engine/injectObject.js';
 import { defaultInjectionOptions, type InjectionOptions } from '../../src/engine/options.js';
 import { planAdmission } from '../../src/engine/planAdmission.js';
+import { applied } from '../fixtures/pods.js';
 import { forbiddenStrings, invalidMarkedCases, type MarkedCase, marker, validMarkedCases } from '../fixtures/engine/markedSecrets.js';
 
 /**
@@ -171,5 +175,36 @@ describe('admission of a pod using a valid marked credential', () => {
     expect(decision.denial).toBeUndefined();
     expectNoLeak(decision, secret);
     expectNoLeak(injectObject(deploymentUsing(secret), namespace, lookup, defaultInjectionOptions), secret);
+  });
+});
+
+describe('the versions a Pod records (credinject.dev/versions)', () => {
+  const digestKey = Buffer.alloc(32, 9);
+  const secretOf = new Map(validMarkedCases.map((row) => [nameOf(row.secret), row.secret]));
+  const withDigests = {
+    get(ns: string, name: string) {
+      const info = lookup.get(ns, name);
+      const secret = secretOf.get(name);
+      return info && secret ? { ...info, digests: keyDigests({ ...secret, metadata: { ...secret.metadata, namespace } }, digestKey) } : info;
+    },
+  };
+  /** Unkeyed hashes of each value, as Reloader writes them: none may appear, whole or cut. */
+  const unkeyed = (secret: V1Secret): string[] =>
+    [...decodeSecretData(secret).values.values()].flatMap((value) => ['sha1', 'sha256', 'md5'].map((algorithm) => createHash(algorithm).update(value).digest('hex')));
+
+  it.each(validMarkedCases)('of a pod using $case name it, with no value and no unkeyed hash of one', ({ secret }) => {
+    const decision = planAdmission({ object: podUsing(secret), namespace, operation: 'CREATE' }, withDigests, defaultInjectionOptions);
+    expect(decision.denial).toBeUndefined();
+    const versions = applied(podUsing(secret), decision.patch).metadata.annotations[keys.versions] ?? '';
+    expect(versions).toMatch(new RegExp(`^${nameOf(secret)}=[0-9a-f]{16}$`));
+    expectNoLeak(decision, secret);
+    const digest = versions.split('=')[1]!;
+    expect(unkeyed(secret).some((hash) => hash.startsWith(digest))).toBe(false);
+  });
+
+  it('are not recorded offline (no digest key)', () => {
+    const secret = validMarkedCases[0]!.secret;
+    const decision = planAdmission({ object: podUsing(secret), namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions);
+    expect(JSON.stringify(decision.patch)).not.toContain(keys.versions);
   });
 });

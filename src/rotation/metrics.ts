@@ -1,0 +1,11 @@
+import type { StaleCount } from './plan.js';
+
+/** What the rotation controller reports; implemented by the server's metrics (server/metrics.ts). */
+export interface RotationMetrics {
+  /** One restart patch written (`ok`) or failed (`error`). */
+  countRotationRestart(kind: string, result: 'ok' | 'error'): void;
+  /** One rotation held for invalid data (once per credential and data version). */
+  countRotationHeld(): void;
+  /** Replaces the stale-pod counts (the last plan's). */
+  setStalePods(counts: readonly StaleCount[]): void;
+}
