@@ -66,6 +66,12 @@ export const commands: Record<string, Command> = {
       { names: ['--type'], values: credentialTypeNames },
     ],
   },
+  describe: {
+    describe: 'show one credential: status, expiry, what it injects, mirrors, users',
+    load: () => import('./describe.js'),
+    flags: [help, ...cluster, { names: ['-o', '--output'], values: ['text', 'json', 'yaml'] }],
+    positional: 'credential',
+  },
   certs: {
     describe: 'print a dev CA and serving certificate',
     load: () => import('./certs.js'),

@@ -2,7 +2,7 @@ import type { KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { describeCredential } from '../credentials/describeCredential.js';
 import { keys } from '../contract/keys.js';
-import { userKinds } from '../contract/workloadKinds.js';
+import { type UserKind, userKinds } from '../contract/workloadKinds.js';
 import { objectUsage } from '../engine/objectUsage.js';
 import { kindListers, type Lister } from '../kube/kindListers.js';
 import { createUsageIndex, type MutableUsageIndex } from './usageIndex.js';
@@ -43,4 +43,11 @@ export async function listCredentials(kubeConfig: KubeConfig, namespace: string 
   });
   const credentials = secretItems.map((secret) => describeCredential(secret as V1Secret));
   return { credentials, usage };
+}
+
+/** Every Pod and workload of a namespace, whole, for `credinject describe` (read once, not kept). */
+export async function listUserObjects(kubeConfig: KubeConfig, namespace: string): Promise<{ kind: UserKind; object: KubernetesObject }[]> {
+  const lister = kindListers(kubeConfig);
+  const lists = await Promise.all(userKinds.map((info) => listAll(lister(info.kind, namespace))));
+  return userKinds.flatMap(({ kind }, index) => (lists[index] ?? []).map((object) => ({ kind, object })));
 }
