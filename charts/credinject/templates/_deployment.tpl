@@ -63,6 +63,17 @@ value's neighbours); extraArgs come last so a user can add flags the chart does 
 - --mirror-resync
 - {{ .Values.mirroring.resyncSeconds | quote }}
 {{- end }}
+{{- if .Values.rotation.enabled }}
+- --rotate-workloads
+- --rotation-default-action
+- {{ .Values.rotation.defaultAction | quote }}
+- --rotation-quiet-period
+- {{ .Values.rotation.quietPeriodSeconds | quote }}
+- --rotation-qps
+- {{ .Values.rotation.qps | quote }}
+- --rotation-burst
+- {{ .Values.rotation.burst | quote }}
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . | quote }}
 {{- end }}
