@@ -1,7 +1,7 @@
 // All benchmarks, one after the other (never two at once: they would measure each other), each as
 // its own child process; `npm run bench` builds first. Prints each one's output as it runs, then a
 // closing summary: every benchmark's last line, and one line per target with where we stand.
-// Usage: node bench/run.mjs [engine] [scale] [agent] [admission] [peer]   (default: all, in this order)
+// Usage: node bench/run.mjs [engine] [scale] [agent] [admission] [rotation] [peer]   (default: all, in this order)
 // Exit code 1 when a benchmark failed or printed no summary; missed targets are reported, not fatal
 // (performance is judged from these figures, never by assertions in the unit tests).
 import { spawn } from 'node:child_process';
@@ -15,6 +15,8 @@ const benchmarks = {
   scale: { script: here('./scale.mjs'), timeoutMs: 90_000, prefix: 'index ' },
   agent: { script: here('./agentBench.mjs'), timeoutMs: 90_000, prefix: 'agent:' },
   admission: { script: here('./admission.mjs'), timeoutMs: 180_000, prefix: 'mutate:' },
+  // 1,000 Deployments at qps 100 (the default qps 5 takes ~200 s: node bench/rotation.mjs 1000 5 10).
+  rotation: { script: here('./rotation.mjs'), timeoutMs: 120_000, prefix: 'rotation:' },
   // Minutes more on the first run: bench/peer/build.sh builds vault-k8s (cached afterwards).
   peer: { script: here('./peer/run.mjs'), timeoutMs: 900_000, prefix: 'peer:' },
 };
