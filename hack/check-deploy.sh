@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the chart and the manifests generated from it:
 #   1. `helm lint --strict` and `helm template` pass with the defaults and every charts/credinject/ci/
-#      mode (TLS modes, url-based webhooks, one replica, mirroring, platform options, OpenShift);
+#      mode (TLS modes, url-based webhooks, one replica, mirroring, platform options, OpenShift: see
+#      hack/chart-modes.sh);
 #   2. values the schema must refuse make `helm template` fail, naming the offending key;
 #   3. the templates make no cluster lookups (`helm template` output applies as is, also with
 #      a server-side dry run);
@@ -22,15 +23,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "${tmp}"' EXIT
 
 # --- 1. every mode lints and renders --------------------------------------------------------
-# The modes are the chart's ci/*-values.yaml files (chart-testing's convention), plus the defaults.
-modes=(default)
-for file in "${CHART}"/ci/*-values.yaml; do
-  name=$(basename "${file}" -values.yaml)
-  modes+=("${name}")
-done
+# shellcheck source=hack/chart-modes.sh
+source "${REPO_ROOT}/hack/chart-modes.sh"
+mapfile -t modes < <(chart_modes "${CHART}")
 for name in "${modes[@]}"; do
   args=()
-  if [[ "${name}" != default ]]; then args=(-f "${CHART}/ci/${name}-values.yaml"); fi
+  values=$(chart_mode_values "${CHART}" "${name}")
+  if [[ -n "${values}" ]]; then args=(-f "${values}"); fi
   if ! "${helm}" lint --strict "${CHART}" --namespace credinject-system "${args[@]}" >"${tmp}/lint.log" 2>&1; then
     fail "helm lint (${name})"; cat "${tmp}/lint.log" >&2; continue
   fi
