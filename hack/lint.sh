@@ -28,6 +28,9 @@ skip() { printf 'lint: SKIP: %s\n' "$*"; }
 
 work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
+# LINT_RESULTS_DIR: keep the JSON reports there (CI keeps them with its other reports).
+results=${LINT_RESULTS_DIR:-${work}/results}
+rm -rf "${results}" && mkdir -p "${results}/kube-score"
 
 # --- shellcheck -----------------------------------------------------------------------------
 command -v shellcheck >/dev/null 2>&1 || { echo "lint: shellcheck is not installed (apt-get install -y shellcheck)" >&2; exit 1; }
@@ -59,7 +62,7 @@ for mode in "${modes[@]}"; do
     fail "helm template (${mode})"
   fi
 done
-mkdir -p "${work}/scan/deploy" "${work}/scan/Dockerfile" "${work}/results/kube-score"
+mkdir -p "${work}/scan/deploy" "${work}/scan/Dockerfile"
 cp deploy/namespace.yaml deploy/credinject.yaml "${work}/scan/deploy/"
 cp Dockerfile "${work}/scan/Dockerfile/Dockerfile"
 
@@ -70,28 +73,28 @@ for dir in "${work}"/scan/*/; do
   # Exit 1 means "found something"; the report says what. No report at all is a failure.
   "${kube_score}" score --output-format json --kubernetes-version "${KUBE_VERSION}" \
     --enable-optional-test container-seccomp-profile \
-    "${dir}"*.yaml >"${work}/results/kube-score/${target}.json" || true
-  [[ -s "${work}/results/kube-score/${target}.json" ]] || fail "kube-score wrote no report for ${target}"
+    "${dir}"*.yaml >"${results}/kube-score/${target}.json" || true
+  [[ -s "${results}/kube-score/${target}.json" ]] || fail "kube-score wrote no report for ${target}"
 done
 
 # --- checkov, once over everything (its start-up is most of its time) -------------------------
 # Offline: no platform download, no update check, no API key.
 CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE \
   "${lint_bin}/checkov" --skip-download --quiet --directory "${work}/scan" \
-  --framework kubernetes dockerfile --output json >"${work}/results/checkov.json" 2>"${work}/checkov.log" || true
-if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "${work}/results/checkov.json" 2>/dev/null; then
-  fail "checkov did not write a JSON report:"; cat "${work}/checkov.log" "${work}/results/checkov.json" >&2
+  --framework kubernetes dockerfile --output json >"${results}/checkov.json" 2>"${work}/checkov.log" || true
+if ! node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "${results}/checkov.json" 2>/dev/null; then
+  fail "checkov did not write a JSON report:"; cat "${work}/checkov.log" "${results}/checkov.json" >&2
 fi
 
 # --- hadolint -------------------------------------------------------------------------------
 # Every level counts (.hadolint.yaml sets the threshold); a finding shows in the verdict below.
-"${lint_bin}/hadolint" --config .hadolint.yaml --format json Dockerfile >"${work}/results/hadolint.json" || true
+"${lint_bin}/hadolint" --config .hadolint.yaml --format json Dockerfile >"${results}/hadolint.json" || true
 
 skip "kube-linter: golang.stackrox.io/kube-linter is not served by the Go module proxy here (kube-score and checkov run checks of the same kinds on the same manifests)"
 
 # --- verdict --------------------------------------------------------------------------------
 if ((status == 0)); then
-  node hack/lint-findings.mjs "${work}/results" || status=1
+  node hack/lint-findings.mjs "${results}" || status=1
 fi
 if ((status == 0)); then echo "lint: clean"; fi
 exit "${status}"
