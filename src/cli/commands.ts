@@ -93,6 +93,11 @@ export const commands: Record<string, Command> = {
     ],
     positional: credentialTypeNames,
   },
+  dashboard: {
+    describe: 'serve the local read-only credentials page',
+    load: () => import('./dashboard.js'),
+    flags: [help, ...cluster, { names: ['-A', '--all-namespaces'] }, free(['--port'])],
+  },
   certs: {
     describe: 'print a dev CA and serving certificate',
     load: () => import('./certs.js'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../src/contract/keys.js';
 import { credentialRows } from '../../src/dashboard/rows.js';
-import type { UserRecord } from '../../src/dashboard/snapshot.js';
+import type { NamespaceRecord, UserRecord } from '../../src/dashboard/snapshot.js';
 import { credential, marker, snapshot } from './fixtures.js';
 
 const shared = credential({
@@ -24,7 +24,7 @@ const users: UserRecord[] = [
   { namespace: 'ml-a', kind: 'Pod', name: 'trainer-abc', credentials: ['s3'], direct: ['s3'] },
   { namespace: 'ml-b', kind: 'Pod', name: 'elsewhere', credentials: ['s3'], direct: [] },
 ];
-const namespaces = [
+const namespaces: NamespaceRecord[] = [
   { name: 'credinject', labels: {}, terminating: false },
   { name: 'ml-a', labels: { team: 'ml' }, terminating: false },
   { name: 'ml-b', labels: { team: 'ml' }, terminating: false },

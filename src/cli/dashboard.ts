@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startLiveView } from '../dashboard/liveView.js';
+import { startDashboardServer } from '../dashboard/server.js';
+import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { createLogger } from '../server/logger.js';
+
+const usage = `usage: credinject dashboard [--port N] [--kubeconfig F] [--context C] [-n NAMESPACE | -A]
+
+Serves a read-only credentials page on 127.0.0.1, with your kubeconfig and its RBAC: the table of
+credential Secrets (status, scope, users), live from watches, and a detail view of each. Secret
+values never reach the page. Prints the URL with this run's token; requests without it get 403.
+
+  --port N        port on 127.0.0.1 (default 0: a free one)
+  --kubeconfig F  kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
+  --context C     context of the kubeconfig (default its current context)
+  -n NAMESPACE    one namespace (default the context's namespace, else "default")
+  -A              every namespace you may list
+`;
+
+export interface DashboardIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Resolves when the command should stop (SIGINT/SIGTERM for the process). */
+  stopped(): Promise<void>;
+}
+
+const processIo: DashboardIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stopped: () => new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  }),
+};
+
+/** `credinject dashboard`: the local credentials page (DESIGN §9). */
+export async function run(argv: string[], io: DashboardIo = processIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string', default: '0' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    io.stderr.write(`credinject dashboard: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '') || port > 65535) {
+    io.stderr.write(`credinject dashboard: --port must be a port number (0-65535), not "${values.port}"\n`);
+    return 2;
+  }
+  if (values['all-namespaces'] && values.namespace !== undefined) {
+    io.stderr.write('credinject dashboard: choose -n NAMESPACE or -A, not both\n');
+    return 2;
+  }
+  let kubeConfig;
+  try {
+    kubeConfig = loadKubeConfig(values.kubeconfig);
+    if (values.context !== undefined) {
+      if (!kubeConfig.getContextObject(values.context)) throw new Error(`the kubeconfig has no context "${values.context}"`);
+      kubeConfig.setCurrentContext(values.context);
+    }
+  } catch (err) {
+    io.stderr.write(`credinject dashboard: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    return 1;
+  }
+  const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+  const namespace = values['all-namespaces'] ? undefined : (values.namespace ?? contextNamespace ?? 'default');
+  // Watch restarts are worth a line on stderr; nothing the logger sees holds a value (projections).
+  const logger = createLogger('warn', pino.destination(2));
+  let source;
+  try {
+    source = await startLiveView(kubeConfig, { namespace, logger });
+  } catch (err) {
+    io.stderr.write(`credinject dashboard: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    return 1;
+  }
+  const token = randomBytes(24).toString('base64url');
+  let server;
+  try {
+    server = await startDashboardServer({ port, token, source, namespace });
+  } catch (err) {
+    await source.stop();
+    io.stderr.write(`credinject dashboard: cannot listen on 127.0.0.1:${port}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  io.stdout.write(`credinject dashboard (${namespace ? `namespace ${namespace}` : 'all namespaces'}, read-only):\n  ${server.url}\n`);
+  await io.stopped();
+  await server.close();
+  await source.stop();
+  return 0;
+}
