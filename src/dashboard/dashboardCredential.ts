@@ -1,17 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { V1ManagedFieldsEntry, V1Secret } from '@kubernetes/client-node';
-import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { mirrorDataHash } from '../mirror/mirrorSecret.js';
 import { credentialEntry, type CredentialEntry } from '../view/projections.js';
 
 /**
  * The credential projection as the dashboard keeps it: the webhook's (metadata, key names,
- * problems; `expiresAt` once the credential projection carries it) plus who created it and a keyed
+ * problems, `expiresAt`) plus who created it and a keyed
  * digest of its data, used only to tell whether a mirror holds what its source holds. The digest is
  * keyed per process and never leaves the server: the page gets `current: true/false`.
  */
 export interface DashboardCredential extends CredentialEntry {
-  info: CredentialInfo & { expiresAt?: string };
   /** The field manager of the Secret's earliest managedFields entry (`kubectl-create`, `helm`, …). */
   createdBy?: string;
   dataDigest: string;
