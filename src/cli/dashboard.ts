@@ -3,20 +3,23 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startLiveView } from '../dashboard/liveView.js';
 import { startDashboardServer } from '../dashboard/server.js';
-import { loadKubeConfig } from '../kube/kubeConfig.js';
 import { createLogger } from '../server/logger.js';
+import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
 
-const usage = `usage: credinject dashboard [--port N] [--kubeconfig F] [--context C] [-n NAMESPACE | -A]
+const usage = `usage: credinject dashboard [--port N] [--kubeconfig F] [--context C] [-n NS | -A]
 
 Serves a read-only credentials page on 127.0.0.1, with your kubeconfig and its RBAC: the table of
 credential Secrets (status, scope, users), live from watches, and a detail view of each. Secret
 values never reach the page. Prints the URL with this run's token; requests without it get 403.
 
-  --port N        port on 127.0.0.1 (default 0: a free one)
-  --kubeconfig F  kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
-  --context C     context of the kubeconfig (default its current context)
-  -n NAMESPACE    one namespace (default the context's namespace, else "default")
-  -A              every namespace you may list
+${clusterUsage}
+  -A, --all-namespaces     every namespace you may list
+  --port N                 port on 127.0.0.1 (default 0: a free one)
+
+examples:
+  credinject dashboard                     # the current namespace
+  credinject dashboard -A --port 8086      # every namespace, on a fixed port
+  kubectl credinject dashboard --context prod -n ml
 `;
 
 export interface DashboardIo {
@@ -43,10 +46,8 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
       args: argv,
       strict: true,
       options: {
+        ...clusterOptions,
         port: { type: 'string', default: '0' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
         'all-namespaces': { type: 'boolean', short: 'A' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -68,26 +69,22 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
     io.stderr.write('credinject dashboard: choose -n NAMESPACE or -A, not both\n');
     return 2;
   }
-  let kubeConfig;
+  let target;
   try {
-    kubeConfig = loadKubeConfig(values.kubeconfig);
-    if (values.context !== undefined) {
-      if (!kubeConfig.getContextObject(values.context)) throw new Error(`the kubeconfig has no context "${values.context}"`);
-      kubeConfig.setCurrentContext(values.context);
-    }
+    target = clusterTarget(values);
   } catch (err) {
-    io.stderr.write(`credinject dashboard: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    io.stderr.write(`credinject dashboard: ${firstLine(err)}\n`);
     return 1;
   }
-  const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
-  const namespace = values['all-namespaces'] ? undefined : (values.namespace ?? contextNamespace ?? 'default');
+  const { kubeConfig } = target;
+  const namespace = values['all-namespaces'] ? undefined : target.namespace;
   // Watch restarts are worth a line on stderr; nothing the logger sees holds a value (projections).
   const logger = createLogger('warn', pino.destination(2));
   let source;
   try {
     source = await startLiveView(kubeConfig, { namespace, logger });
   } catch (err) {
-    io.stderr.write(`credinject dashboard: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    io.stderr.write(`credinject dashboard: ${firstLine(err)}\n`);
     return 1;
   }
   const token = randomBytes(24).toString('base64url');

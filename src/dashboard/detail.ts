@@ -1,7 +1,7 @@
 import { keys } from '../contract/keys.js';
 import { mirroredFromValue } from '../mirror/mirrorSecret.js';
 import type { DashboardCredential } from './dashboardCredential.js';
-import { injectionSummary, type InjectionSummary } from './injectionSummary.js';
+import { injectionFor, kindsOf, type ConsumptionKind, type Injection } from '../view/credentialDetail.js';
 import { copiesBySource, sourceOf, type Propagation } from './propagation.js';
 import { credentialRow, propagations, type CredentialRow } from './rows.js';
 import type { DashboardSnapshot, UserRecord } from './snapshot.js';
@@ -17,6 +17,8 @@ export interface UserLink {
   kind: string;
   name: string;
   via: Consumption;
+  /** What it takes (env, files, rendered, pull secret), from its annotations through the engine. */
+  how: ConsumptionKind[];
 }
 
 /** The detail view of one credential: all `describe` tells, never a value. */
@@ -27,7 +29,8 @@ export interface CredentialDetail {
   problems: { key?: string; message: string }[];
   /** Its `credinject.dev/` settings, without the mirror's bookkeeping (the data digest stays out). */
   settings: { key: string; value: string }[];
-  injects?: InjectionSummary;
+  /** What a pod that only names it gets (describe's model). */
+  injects?: Injection;
   users: UserLink[];
   /** For a cluster credential: where its copies stand. */
   propagation?: Propagation;
@@ -64,7 +67,9 @@ function usersOf(credential: DashboardCredential, snapshot: DashboardSnapshot): 
     .filter((user) => user.namespace === namespace)
     .flatMap((user) => {
       const via = consumptionOf(user, name);
-      return via ? [{ id: userId(user), namespace, kind: user.kind, name: user.name, via }] : [];
+      if (!via) return [];
+      const how: ConsumptionKind[] = via === 'annotation' ? kindsOf(injectionFor(credential.info, user.request)) : ['direct reference'];
+      return [{ id: userId(user), namespace, kind: user.kind, name: user.name, via, how }];
     })
     .sort(compareLinks);
 }
@@ -90,7 +95,7 @@ export function credentialDetail(snapshot: DashboardSnapshot, id: string): Crede
       .sort((a, b) => (a.key < b.key ? -1 : 1)),
     users: usersOf(credential, snapshot),
   };
-  const injects = injectionSummary(info);
+  const injects = info.problems.length === 0 ? injectionFor(info, { [keys.inject]: info.name }) : undefined;
   if (injects) detail.injects = injects;
   if (propagation) detail.propagation = propagation;
   const source = sourceOf(credential);

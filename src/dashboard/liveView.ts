@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { keys } from '../contract/keys.js';
 import { userKinds, type KindInfo } from '../contract/workloadKinds.js';
 import { requestedCredentialNames } from '../engine/injectionRequest.js';
+import { effectiveRequest } from '../engine/workloadAnnotations.js';
 import { describeApiError } from '../kube/describeApiError.js';
 import { kindListers, namespaceLister, type Lister } from '../kube/kindListers.js';
 import { startResilientInformer, type RunningInformer } from '../kube/resilientInformer.js';
@@ -142,7 +143,7 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
         project: (object) => serviceAccountEntry(object),
         upsert: (entry) => {
           const { metadata, request } = entry as ReturnType<typeof serviceAccountEntry>;
-          setUser({ namespace: metadata.namespace, kind: 'ServiceAccount', name: metadata.name, credentials: requestedCredentialNames(request), direct: [] });
+          setUser({ namespace: metadata.namespace, kind: 'ServiceAccount', name: metadata.name, credentials: requestedCredentialNames(request), direct: [], request });
         },
         remove: ({ metadata }) => removeUser(metadata?.namespace ?? '', 'ServiceAccount', metadata?.name ?? ''),
       };
@@ -152,10 +153,11 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
       name: resource.plural,
       path,
       listPage: list,
-      project: (object) => usageEntry(object, kind),
+      // The request annotations are kept beside the usage (never the spec), for how each user consumes.
+      project: (object) => ({ ...usageEntry(object, kind), request: effectiveRequest(object, kind) }),
       upsert: (entry) => {
-        const { metadata, credentials: asked, direct } = entry as ReturnType<typeof usageEntry>;
-        setUser({ namespace: metadata.namespace, kind, name: metadata.name, credentials: asked, direct });
+        const { metadata, credentials: asked, direct, request } = entry as ReturnType<typeof usageEntry> & { request: Record<string, string> };
+        setUser({ namespace: metadata.namespace, kind, name: metadata.name, credentials: asked, direct, request });
       },
       remove: ({ metadata }) => removeUser(metadata?.namespace ?? '', kind, metadata?.name ?? ''),
     };

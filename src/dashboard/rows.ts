@@ -68,7 +68,7 @@ export function credentialRow(credential: DashboardCredential, snapshot: Dashboa
     scope: scopeOf(credential),
     inUse: snapshot.usage.usersOf(info.namespace, info.name, 0).total,
     stale: null,
-    createdBy: credential.createdBy ?? '',
+    createdBy: info.createdBy ?? '',
     createdAt: info.createdAt ?? '',
   };
 }

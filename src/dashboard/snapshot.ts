@@ -10,6 +10,8 @@ export interface UserRecord {
   credentials: string[];
   /** Secret names its pod spec references by hand. */
   direct: string[];
+  /** Its effective `credinject.dev/` request annotations (object and pod template), for how it consumes each. */
+  request: Record<string, string>;
 }
 
 /** A Namespace as propagation needs it (when the user may list Namespaces). */

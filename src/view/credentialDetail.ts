@@ -89,7 +89,8 @@ export function injectionFor(credential: CredentialInfo, annotations: Readonly<R
   return contribution && findings.length === 0 ? injectionOf(contribution) : undefined;
 }
 
-function kindsOf(injection: Injection | undefined): ConsumptionKind[] {
+/** How a user consumes what the credential gives it (env, files, rendered, pull secret). */
+export function kindsOf(injection: Injection | undefined): ConsumptionKind[] {
   if (!injection) return [];
   const kinds: ConsumptionKind[] = [];
   if (injection.env.length > 0) kinds.push('env');

@@ -35,7 +35,7 @@ describe('credinject dashboard flags', () => {
     [['--port', '70000'], 2, '--port must be a port number'],
     [['-n', 'ml', '-A'], 2, 'choose -n NAMESPACE or -A, not both'],
     [['--bind', '0.0.0.0'], 2, "Unknown option '--bind'"],
-    [['--kubeconfig', kubeconfig, '--context', 'prod'], 1, 'the kubeconfig has no context "prod"'],
+    [['--kubeconfig', kubeconfig, '--context', 'prod'], 1, 'context "prod" is not in the kubeconfig'],
   ])('%j exits %d saying %s', async (argv, code, text) => {
     const result = await runWith(argv);
     expect(result.code).toBe(code);

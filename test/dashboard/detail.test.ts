@@ -15,11 +15,13 @@ const s3 = credential({
   annotations: { [keys.description]: 'read-only bucket' },
   expiresAt: '2027-01-01T00:00:00.000Z',
 });
+const inject = (names: string, extra: Record<string, string> = {}) => ({ [keys.inject]: names, ...extra });
 const users: UserRecord[] = [
-  { namespace: 'ml-a', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [] },
-  { namespace: 'ml-a', kind: 'Pod', name: 'debug', credentials: [], direct: ['s3', 'plain-secret'] },
-  { namespace: 'ml-a', kind: 'Job', name: 'asks-missing', credentials: ['gone'], direct: [] },
-  { namespace: 'ml-b', kind: 'Pod', name: 'other-namespace', credentials: ['s3'], direct: [] },
+  { namespace: 'ml-a', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [], request: inject('s3') },
+  { namespace: 'ml-a', kind: 'Job', name: 'renders', credentials: ['s3'], direct: [], request: inject('s3', { [keys.render]: 's3:aws-credentials' }) },
+  { namespace: 'ml-a', kind: 'Pod', name: 'debug', credentials: [], direct: ['s3', 'plain-secret'], request: {} },
+  { namespace: 'ml-a', kind: 'Job', name: 'asks-missing', credentials: ['gone'], direct: [], request: inject('gone') },
+  { namespace: 'ml-b', kind: 'Pod', name: 'other-namespace', credentials: ['s3'], direct: [], request: inject('s3') },
 ];
 const view = snapshot([shared, copy('ml-a', marker.hf), copy('ml-b', 'hf_old'), s3], { users });
 
@@ -29,15 +31,16 @@ describe('credentialDetail', () => {
   it('lists keys, settings and what it injects, never a value', () => {
     expect(detail.keys).toEqual(['access_key_id', 'region', 'secret_access_key']);
     expect(detail.settings).toEqual([{ key: keys.description, value: 'read-only bucket' }]);
-    expect(detail.injects?.env).toContain('AWS_SECRET_ACCESS_KEY ← secret_access_key');
-    expect(detail.injects?.env).toContain('AWS_REGION ← region');
+    expect(detail.injects?.env).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_DEFAULT_REGION', 'AWS_REGION']);
+    expect(detail.injects?.pullSecret).toBe(false);
     expect(detail.expiresAt).toBe('2027-01-01T00:00:00.000Z');
   });
 
   it('lists its users in its namespace with how they reference it, linked to their detail', () => {
     expect(detail.users).toEqual([
-      { id: 'ml-a/Deployment/trainer', namespace: 'ml-a', kind: 'Deployment', name: 'trainer', via: 'annotation' },
-      { id: 'ml-a/Pod/debug', namespace: 'ml-a', kind: 'Pod', name: 'debug', via: 'direct reference' },
+      { id: 'ml-a/Deployment/trainer', namespace: 'ml-a', kind: 'Deployment', name: 'trainer', via: 'annotation', how: ['env'] },
+      { id: 'ml-a/Job/renders', namespace: 'ml-a', kind: 'Job', name: 'renders', via: 'annotation', how: ['env', 'rendered'] },
+      { id: 'ml-a/Pod/debug', namespace: 'ml-a', kind: 'Pod', name: 'debug', via: 'direct reference', how: ['direct reference'] },
     ]);
   });
 

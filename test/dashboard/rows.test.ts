@@ -20,9 +20,9 @@ const mirror = credential({
 });
 const aws = credential({ name: 's3', namespace: 'ml-a', type: 'aws', data: { access_key_id: 'AKIA', secret_access_key: marker.awsSecret } });
 const users: UserRecord[] = [
-  { namespace: 'ml-a', kind: 'Deployment', name: 'trainer', credentials: ['s3', 'hf-shared'], direct: [] },
-  { namespace: 'ml-a', kind: 'Pod', name: 'trainer-abc', credentials: ['s3'], direct: ['s3'] },
-  { namespace: 'ml-b', kind: 'Pod', name: 'elsewhere', credentials: ['s3'], direct: [] },
+  { namespace: 'ml-a', kind: 'Deployment', name: 'trainer', credentials: ['s3', 'hf-shared'], direct: [], request: {} },
+  { namespace: 'ml-a', kind: 'Pod', name: 'trainer-abc', credentials: ['s3'], direct: ['s3'], request: {} },
+  { namespace: 'ml-b', kind: 'Pod', name: 'elsewhere', credentials: ['s3'], direct: [], request: {} },
 ];
 const namespaces: NamespaceRecord[] = [
   { name: 'credinject', labels: {}, terminating: false },

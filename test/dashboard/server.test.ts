@@ -12,7 +12,7 @@ const current: DashboardSnapshot = snapshot(
     credential({ name: 'hf', namespace: 'ml', annotations: { [keys.description]: '<script>alert(1)</script>' } }),
     credential({ name: 's3', namespace: 'ml', type: 'aws', data: { access_key_id: 'AKIA', secret_access_key: marker.awsSecret } }),
   ],
-  { users: [{ namespace: 'ml', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [] }], denied: [{ namespace: 'other', resource: 'secrets', message: 'forbidden' }] },
+  { users: [{ namespace: 'ml', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [], request: {} }], denied: [{ namespace: 'other', resource: 'secrets', message: 'forbidden' }] },
 );
 const listeners = new Set<() => void>();
 const source: DashboardSource = {

@@ -199,7 +199,8 @@ describe.skipIf(skipE2E)('credinject dashboard in a real browser', () => {
     await page.waitForSelector('#detail-view:not([hidden]) a[href^="#/user/"]');
     const text = (await page.textContent('#detail')) ?? '';
     expect(text).toContain('Deployment/trainer');
-    expect(text).toContain('AWS_SECRET_ACCESS_KEY ← secret_access_key');
+    expect(text).toContain('env AWS_SECRET_ACCESS_KEY');
+    expect(text).toContain('Deployment/trainer — through credinject.dev/inject: env');
     expect(text).toContain('secret_access_key');
     await page.screenshot({ path: join(reports, 'dashboard-detail.png'), fullPage: true });
     await page.click('a[href="#/user/dash-ml/Deployment/trainer"]');

@@ -172,16 +172,17 @@ function renderCredential(d) {
     sections.push(el('h3', { text: 'Problems' }), list(d.problems.map((p) => (p.key ? `${p.key}: ${p.message}` : p.message)), ''));
   }
   if (d.injects) {
-    const lines = [...d.injects.env.map((e) => el('code', { text: e }))];
-    if (d.injects.files) lines.push(el('span', {}, 'files in ', el('code', { text: d.injects.files })));
-    if (d.injects.imagePullSecret) lines.push('image pull secret of the pod');
-    sections.push(el('h3', { text: 'What it injects (defaults)' }), list(lines, 'nothing by default'));
-    if (d.injects.renderFormats.length > 0) sections.push(el('p', { class: 'muted', text: `Renderable on request: ${d.injects.renderFormats.join(', ')}` }));
+    const i = d.injects;
+    const lines = i.env.map((name) => el('span', {}, 'env ', el('code', { text: name })));
+    for (const f of i.files) lines.push(el('span', {}, 'file ', el('code', { text: `${i.mountPath}/${f.key}` }), ` (mode ${f.mode})`));
+    for (const r of i.rendered) lines.push(el('span', {}, `rendered ${r.format} `, el('code', { text: `${i.mountPath}/${r.file}` })));
+    if (i.pullSecret) lines.push('image pull secret of the pod');
+    sections.push(el('h3', { text: 'What it injects (a pod that only names it)' }), list(lines, 'nothing by default'));
   }
   if (d.settings.length > 0) sections.push(el('h3', { text: 'Settings' }), facts(d.settings.map((s) => [s.key, el('code', { text: s.value })])));
   sections.push(
     el('h3', { text: `Users (${d.users.length})` }),
-    list(d.users.map((u) => el('span', {}, el('a', { href: userHref(u.id), text: `${u.kind}/${u.name}` }), ` — ${u.via === 'annotation' ? 'through credinject.dev/inject' : 'direct reference in its spec'}`)), 'not used by any Pod, workload or ServiceAccount'),
+    list(d.users.map((u) => el('span', {}, el('a', { href: userHref(u.id), text: `${u.kind}/${u.name}` }), ` — ${u.via === 'annotation' ? `through credinject.dev/inject: ${u.how.join(', ') || 'nothing it can take'}` : 'direct reference in its spec'}`)), 'not used by any Pod, workload or ServiceAccount'),
   );
   if (d.propagation) {
     const p = d.propagation;
