@@ -25,8 +25,8 @@ export interface CredentialRow {
   scope: CredentialScope;
   inUse: number;
   /**
-   * Pods running an older version of its data. Always null for now: it needs the per-key digests
-   * and `credinject.dev/versions` of rotation (issue 12); the page shows "—".
+   * Pods running an older version of its data. Always null for now: comparing pods'
+   * `credinject.dev/versions` with rotation's keyed digests is not wired in here yet; the page shows "—".
    */
   stale: number | null;
   createdBy: string;
