@@ -5,6 +5,7 @@
 // the patch times (ms since this process started, performance.now()).
 // Usage: node bench/rotationApiServer.mjs <deployments> <old version>; prints {"port":N}, stops on SIGTERM.
 import { createServer } from 'node:http';
+import { fakeApi } from './fakeApiResponses.mjs';
 
 const count = Number(process.argv[2] ?? 1000);
 const version = process.argv[3] ?? '';
@@ -22,7 +23,7 @@ const objects = {
   '/apis/apps/v1/daemonsets': ['apps/v1', 'DaemonSet', null],
 };
 const patches = [];
-const watches = new Set();
+const api = fakeApi();
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -39,31 +40,10 @@ const server = createServer((req, res) => {
     return;
   }
   const entry = req.method === 'GET' ? objects[url.pathname] : undefined;
-  if (!entry) {
-    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"kind":"Status","apiVersion":"v1","status":"Failure","code":404}');
-    return;
-  }
-  if (url.searchParams.get('watch') === 'true') {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    watches.add(res);
-    res.on('close', () => watches.delete(res));
-    return;
-  }
+  if (!entry) return api.notFound(res);
+  if (api.holdWatch(url, res)) return;
   const [apiVersion, kind, make] = entry;
-  const total = make ? count : 0;
-  const limit = Math.max(1, Number(url.searchParams.get('limit') ?? total));
-  const from = Number(url.searchParams.get('continue') ?? 0);
-  const to = Math.min(total, from + limit);
-  const items = [];
-  for (let i = from; i < to; i++) items.push(make(i));
-  const body = JSON.stringify({ apiVersion, kind: `${kind}List`, metadata: { resourceVersion: '5000', ...(to < total ? { continue: String(to) } : {}) }, items });
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  api.listPage(url, res, apiVersion, kind, make ? count : 0, make);
 });
 
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
-process.once('SIGTERM', () => {
-  for (const res of watches) res.destroy();
-  server.close();
-  server.closeAllConnections();
-});
+api.serve(server);
