@@ -35,7 +35,7 @@ const stats = async () => (await fetch(`${base}/stats`)).json();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromOptions({ clusters: [{ name: 'bench', server: base, skipTLSVerify: true }], users: [{ name: 'bench' }], contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }], currentContext: 'bench' });
 let plans = 0;
-const metrics = { countRotationRestart() {}, countRotationHeld() {}, setStalePods: () => void plans++ };
+const metrics = { countRotationRestart() {}, countRotationHeld() {}, setTrackedCredentials() {}, setStalePods: () => void plans++ };
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const writer = rotationBackgroundWriter(kubeConfig, { quietPeriodMs: 0, qps, burst, defaultAction: 'restart', credentials, metrics, logger: pino({ level: process.env.BENCH_LOG ?? 'warn' }), pollMs: 50 });

@@ -90,6 +90,7 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
     if ([...quiet].some(([key, value]) => before.get(key) !== value) || before.size !== quiet.size) dirty = true;
     if ([...settled].some((key) => !settledBefore.has(key))) dirty = true;
     settledBefore = settled;
+    options.metrics.setTrackedCredentials(settled.size, credentials.length - settled.size);
     return credentials;
   }
 

@@ -105,6 +105,12 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     labelNames: ['namespace', 'credential'] as const,
     registers,
   });
+  const trackedCredentials = new Gauge({
+    name: 'credinject_rotation_credentials',
+    help: 'Credentials the rotation controller tracks, by state: settled, or quiet (changed within the quiet period; a rollout is pending).',
+    labelNames: ['state'] as const,
+    registers,
+  });
   const staleSeries = new Set<string>();
   new Gauge({
     name: 'credinject_informer_synced',
@@ -142,6 +148,10 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     setMirrorLeader: (leading) => mirrorLeader.set(leading ? 1 : 0),
     countRotationRestart: (kind, result) => rotationRestarts.inc({ kind, result }),
     countRotationHeld: () => rotationHeld.inc(),
+    setTrackedCredentials(settled, quiet) {
+      trackedCredentials.set({ state: 'settled' }, settled);
+      trackedCredentials.set({ state: 'quiet' }, quiet);
+    },
     setStalePods(counts) {
       // A series that had stale pods stays, at 0, so "back to 0" is visible rather than a gap.
       const current = new Set<string>();

@@ -60,6 +60,12 @@ describe.skipIf(skipE2E)('rotation restarts exactly the workloads that take a ch
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('files-api', 'gcp-sa') });
     await batch.createNamespacedJob({ namespace: ns, body: { metadata: { name: 'train' }, spec: { backoffLimit: 0, template: { ...template('train', 'aws-s3'), spec: { ...template('train', 'aws-s3').spec, restartPolicy: 'Never' } } } } });
     for (const app of ['env-api', 'files-api', 'train']) await waitForPods(cp.kubeConfig, ns, `app=${app}`);
+    // The controller polls its cache: until it has seen both credentials' current data, a change is
+    // one it cannot name key by key (as for a new leader), so the tests below rotate only after that.
+    await pollUntil('the rotation controller to track both credentials, settled', async () => {
+      const text = await server.metrics();
+      return text.includes('credinject_rotation_credentials{state="settled"} 2\n') ? true : undefined;
+    }, 60_000);
   }, 240_000);
 
   afterAll(async () => {
