@@ -428,8 +428,11 @@ const hostilePaths: readonly (string | number)[][] = [
   ['spec', 'os', 'name'],
 ];
 
-/** Set `value` at `path`, creating objects on the way; a step into something that is not a container replaces it. */
-function setAt(root: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+/** Set a copy of `generated` at `path`, creating objects on the way; a step into something that is not a container replaces it. */
+function setAt(root: Record<string, unknown>, path: readonly (string | number)[], generated: unknown): void {
+  // A copy: fast-check hands out the same instance of fc.constant({}) to every run, so writing into it
+  // (a second corruption below the first) would change later runs and can make the object cyclic.
+  const value = structuredClone(generated);
   let node: Record<string | number, unknown> = root;
   for (const [index, step] of path.entries()) {
     if (index === path.length - 1) {
