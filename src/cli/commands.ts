@@ -64,6 +64,7 @@ export const commands: Record<string, Command> = {
       { names: ['-o', '--output'], values: ['table', 'wide', 'json', 'yaml', 'name'] },
       free(['-l', '--selector']),
       { names: ['--type'], values: credentialTypeNames },
+      free(['--digest-key-secret']),
     ],
   },
   describe: {

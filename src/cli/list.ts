@@ -8,7 +8,11 @@ import { keys } from '../contract/keys.js';
 import { expiryStatus } from '../credentials/expiry.js';
 import { credentialTypeNames } from '../credentials/registry.js';
 import { parseLabelSelector } from '../credentials/labelSelector.js';
+import type { CredentialLookup } from '../credentials/credentialInfo.js';
 import { listCredentials, type CredentialListing } from '../view/clusterSnapshot.js';
+import { defaultDigestKeySecret, parseDigestKeyRef, readDigestKey, type DigestKeyAccess, type DigestKeyRef } from '../view/digestKeyAccess.js';
+import { credentialStaleness, type UserStaleness, type VersionedUser } from '../view/staleness.js';
+import { versionedUser } from '../view/versionedUsers.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
 
 export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const;
@@ -16,8 +20,11 @@ type OutputFormat = (typeof outputFormats)[number];
 
 const usage = `usage: credinject list [-n NS | -A] [-o table|wide|json|yaml|name] [-l SELECTOR] [--type T]
 
-Lists credential Secrets with their status (valid, the first problem, expires in 5d, expired) and
-how many Pods and workloads use them.
+Lists credential Secrets with their status (valid, the first problem, expires in 5d, expired),
+how many Pods and workloads use them, and how many of those are STALE: they run an older version
+of a key they take as env (only a restart brings the new data; files and rendered output refresh
+in place). STALE is "?" when it cannot be told: the digest key Secret is not readable, or a user
+has no credinject.dev/versions; -o json and yaml give every user's standing.
 
 ${clusterUsage}
   -A, --all-namespaces     every namespace
@@ -25,6 +32,8 @@ ${clusterUsage}
                            or name (secret/<name>, for xargs and kubectl)
   -l, --selector S         only Secrets with these labels (kubectl syntax: team=ml,env!=dev)
   --type T                 only credentials of this type (${credentialTypeNames.join(', ')})
+  --digest-key-secret S    [namespace/]name of the digest key Secret, read with your RBAC
+                           (default ${defaultDigestKeySecret})
 
 examples:
   credinject list                          # the current namespace
@@ -50,6 +59,10 @@ export interface CredentialRow {
   /** Field manager of the first write (managedFields), e.g. `kubectl-create`, `credinject`. */
   createdBy: string | undefined;
   keys: string[];
+  /** Users running an older version of a key they take as env; null when none is but some cannot be told. */
+  stale: number | null;
+  /** Every user's standing (current, stale with the changed keys, refreshing, unknown); key names only. */
+  staleness: UserStaleness[];
 }
 
 /** `cluster`/`namespace` from the label; a mirror says whose copy it is, so users know where to edit. */
@@ -63,10 +76,23 @@ export function credentialStatus(info: CredentialInfo, now: Date): string {
   return info.problems[0]?.message ?? expiryStatus(info.expiresAt, now) ?? 'valid';
 }
 
-export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex, now: Date = new Date()): CredentialRow[] {
+/** The listed credentials as a lookup, for how each user consumes them. */
+function lookupOf(credentials: readonly CredentialInfo[]): CredentialLookup {
+  const byId = new Map(credentials.map((info) => [`${info.namespace}/${info.name}`, info]));
+  return { get: (namespace, name) => byId.get(`${namespace}/${name}`) };
+}
+
+/** The Pods and workloads as staleness reads them, against the listed credentials. */
+export function versionedUsers(listing: Pick<CredentialListing, 'credentials' | 'versioned'>): VersionedUser[] {
+  const lookup = lookupOf(listing.credentials);
+  return listing.versioned.map((source) => versionedUser(source, lookup));
+}
+
+export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex, now: Date = new Date(), versioned: readonly VersionedUser[] = []): CredentialRow[] {
   return credentials
     .map((info) => {
       const users = usage.usersOf(info.namespace, info.name);
+      const staleness = credentialStaleness(info, versioned);
       return {
         name: info.name,
         namespace: info.namespace,
@@ -81,6 +107,8 @@ export function credentialRows(credentials: CredentialInfo[], usage: UsageIndex,
         description: info.annotations[keys.description],
         createdBy: info.createdBy,
         keys: info.keys,
+        stale: staleness.stale,
+        staleness: staleness.users,
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -101,7 +129,7 @@ const cell = (text: string | undefined, max = 40): string => {
 };
 
 export function formatTable(rows: CredentialRow[], now: Date, wide = false): string {
-  const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'AGE', ...(wide ? ['DESCRIPTION', 'CREATED BY', 'KEYS'] : [])];
+  const header = ['NAME', 'NAMESPACE', 'TYPE', 'SCOPE', 'STATUS', 'IN-USE', 'STALE', 'AGE', ...(wide ? ['DESCRIPTION', 'CREATED BY', 'KEYS'] : [])];
   const cells = rows.map((r) => [
     r.name,
     r.namespace,
@@ -109,6 +137,7 @@ export function formatTable(rows: CredentialRow[], now: Date, wide = false): str
     r.scope,
     r.status,
     String(r.inUse),
+    r.stale === null ? '?' : String(r.stale),
     ageOf(r.createdAt, now),
     ...(wide ? [cell(r.description), cell(r.createdBy), cell(r.keys.join(','), 60)] : []),
   ]);
@@ -143,10 +172,11 @@ export interface ListIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   now(): Date;
-  collect(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector?: string): Promise<CredentialListing>;
+  collect(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector?: string, digestKey?: Buffer): Promise<CredentialListing>;
+  digestKey(kubeConfig: KubeConfig, ref: DigestKeyRef): Promise<DigestKeyAccess>;
 }
 
-const processIo: ListIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), collect: listCredentials };
+const processIo: ListIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), collect: listCredentials, digestKey: readDigestKey };
 
 export const listOptions = {
   ...clusterOptions,
@@ -154,6 +184,7 @@ export const listOptions = {
   output: { type: 'string', short: 'o', default: 'table' },
   selector: { type: 'string', short: 'l' },
   type: { type: 'string' },
+  'digest-key-secret': { type: 'string', default: defaultDigestKeySecret },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -184,16 +215,27 @@ export async function run(argv: string[], io: ListIo = processIo): Promise<numbe
     io.stderr.write(`credinject list: ${selector.error}\n`);
     return 2;
   }
+  const digestKeyRef = parseDigestKeyRef(values['digest-key-secret']);
+  if ('error' in digestKeyRef) {
+    io.stderr.write(`credinject list: ${digestKeyRef.error}\n`);
+    return 2;
+  }
   let listing: CredentialListing;
+  let access: DigestKeyAccess = { notice: '' };
   try {
     const target = clusterTarget(values);
-    listing = await io.collect(target.kubeConfig, values['all-namespaces'] ? undefined : target.namespace, selector.selector);
+    // Names need no staleness; otherwise the key, read first, lets the listing keep keyed digests.
+    if (format !== 'name') access = await io.digestKey(target.kubeConfig, digestKeyRef);
+    listing = await io.collect(target.kubeConfig, values['all-namespaces'] ? undefined : target.namespace, selector.selector, 'key' in access ? access.key : undefined);
   } catch (err) {
     io.stderr.write(`credinject list: ${firstLine(err)}\n`);
     return 1;
   }
-  const rows = credentialRows(listing.credentials, listing.usage, io.now());
+  const rows = credentialRows(listing.credentials, listing.usage, io.now(), versionedUsers(listing));
   if (rows.length === 0 && (format === 'table' || format === 'wide')) io.stderr.write('No credentials found.\n');
   else io.stdout.write(formatRows(rows, format, io.now()));
+  if ('notice' in access && access.notice !== '' && rows.some((row) => row.staleness.some((user) => user.reason === 'no-digest-key'))) {
+    io.stderr.write(`credinject list: ${access.notice}\n`);
+  }
   return 0;
 }

@@ -1,11 +1,12 @@
 import type { KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
-import { describeCredential } from '../credentials/describeCredential.js';
 import { keys } from '../contract/keys.js';
 import { type UserKind, userKinds } from '../contract/workloadKinds.js';
 import { objectUsage } from '../engine/objectUsage.js';
 import { kindListers, type Lister } from '../kube/kindListers.js';
+import { credentialEntry } from './projections.js';
 import { createUsageIndex, type MutableUsageIndex } from './usageIndex.js';
+import { versionedSource, type VersionedSource } from './versionedUsers.js';
 
 async function listAll(list: Lister, labelSelector?: string): Promise<KubernetesObject[]> {
   const items: KubernetesObject[] = [];
@@ -21,28 +22,33 @@ async function listAll(list: Lister, labelSelector?: string): Promise<Kubernetes
 export interface CredentialListing {
   credentials: CredentialInfo[];
   usage: MutableUsageIndex;
+  /** Every Pod and workload, reduced to what staleness reads (view/versionedUsers.ts). */
+  versioned: VersionedSource[];
 }
 
 /**
  * One-shot snapshot for `credinject list`: credential Secrets (by label) and the Pods and workloads
  * that reference them, in one namespace or all (`namespace` undefined). Values are dropped on arrival.
  * `labelSelector` narrows the Secrets; it must keep the type label (`credinject list -l`, `--type`).
+ * With the shared digest key, each credential keeps its per-key keyed digests, for staleness.
  */
-export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector: string = keys.typeLabel): Promise<CredentialListing> {
+export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector: string = keys.typeLabel, digestKey?: Buffer): Promise<CredentialListing> {
   const lister = kindListers(kubeConfig);
   const [secretItems, ...userItems] = await Promise.all([
     listAll(lister('Secret', namespace), labelSelector),
     ...userKinds.map((info) => listAll(lister(info.kind, namespace))),
   ]);
   const usage = createUsageIndex();
+  const versioned: VersionedSource[] = [];
   userKinds.forEach(({ kind }, index) => {
     for (const object of userItems[index] ?? []) {
       const metadata = object.metadata ?? {};
       usage.set({ namespace: metadata.namespace ?? '', kind, name: metadata.name ?? '', ...objectUsage(object, kind) });
+      versioned.push(versionedSource(object, kind));
     }
   });
-  const credentials = secretItems.map((secret) => describeCredential(secret as V1Secret));
-  return { credentials, usage };
+  const credentials = secretItems.map((secret) => credentialEntry(secret as V1Secret, digestKey).info);
+  return { credentials, usage, versioned };
 }
 
 /** Every Pod and workload of a namespace, whole, for `credinject describe` (read once, not kept). */

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run, type ListIo } from '../../src/cli/list.js';
 import { ageOf as age } from '../../src/contract/humanDuration.js';
+import { keyDigests, versionDigest } from '../../src/credentials/keyDigests.js';
 import { listCredentials } from '../../src/view/clusterSnapshot.js';
+import { readDigestKey } from '../../src/view/digestKeyAccess.js';
 import { certificateUntil } from '../fixtures/expiringMaterial.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -23,12 +25,26 @@ const annotated = (namespace: string, name: string, inject: string, template = f
     : { metadata: { name, namespace, annotations }, spec: { containers: [] } };
 };
 
-/** Just enough of an API server for `credinject list`: fixed lists per path, checked selector. */
-async function fakeCluster(lists: Record<string, object[]>) {
+const digestKeyPath = '/api/v1/namespaces/credinject-system/secrets/credinject-digest-key';
+
+/**
+ * Just enough of an API server for `credinject list`: fixed lists per path, checked selector; one
+ * object per path in `objects` (a number answers with that status), 404 for any other named Secret.
+ */
+async function fakeCluster(lists: Record<string, object[]>, objects: Record<string, object | number> = {}) {
   const seen: string[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     seen.push(`${url.pathname}?${url.searchParams.get('labelSelector') ?? ''}`);
+    const object = objects[url.pathname] ?? (/\/secrets\/[^/]+$/.test(url.pathname) ? 404 : undefined);
+    if (typeof object === 'number') {
+      res.writeHead(object, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: object, reason: object === 403 ? 'Forbidden' : 'NotFound', message: 'no' }));
+      return;
+    }
+    if (object) {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(object));
+      return;
+    }
     const items = lists[url.pathname] ?? [];
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ metadata: { resourceVersion: '1' }, items }));
   });
@@ -66,6 +82,7 @@ function capture(): ListIo & { out: () => string; err: () => string } {
     stderr: { write: (t: string) => (err += t) },
     now: () => now,
     collect: listCredentials,
+    digestKey: readDigestKey,
     out: () => out,
     err: () => err,
   };
@@ -83,15 +100,15 @@ const mlLists = {
 };
 
 describe('credinject list', () => {
-  it('prints NAME, NAMESPACE, TYPE, SCOPE, STATUS, IN-USE, AGE for the context namespace', async () => {
+  it('prints NAME, NAMESPACE, TYPE, SCOPE, STATUS, IN-USE, STALE, AGE for the context namespace', async () => {
     const cluster = await fakeCluster(mlLists);
     const io = capture();
     expect(await run(['--kubeconfig', cluster.kubeconfig], io)).toBe(0);
     expect(io.out()).toBe(
       [
-        'NAME     NAMESPACE   TYPE   SCOPE       STATUS                                                  IN-USE   AGE',
-        'aws-s3   ml          aws    namespace   valid                                                   2        3d',
-        'broken   ml          aws    cluster     missing required key "secret_access_key" for type aws   0        3d',
+        'NAME     NAMESPACE   TYPE   SCOPE       STATUS                                                  IN-USE   STALE   AGE',
+        'aws-s3   ml          aws    namespace   valid                                                   2        ?       3d',
+        'broken   ml          aws    cluster     missing required key "secret_access_key" for type aws   0        0       3d',
         '',
       ].join('\n'),
     );
@@ -173,8 +190,8 @@ describe('credinject list', () => {
       const io = capture();
       expect(await run(['--kubeconfig', cluster.kubeconfig, '-o', 'wide'], io)).toBe(0);
       const [header, first, second] = io.out().split('\n');
-      expect(header).toMatch(/^NAME +NAMESPACE +TYPE +SCOPE +STATUS +IN-USE +AGE +DESCRIPTION +CREATED BY +KEYS$/);
-      expect(first).toMatch(/^aws-s3 +ml +aws +namespace +valid +2 +3d +S3 read-only for the vision team +kubectl-create +access_key_id,secret_access_key$/);
+      expect(header).toMatch(/^NAME +NAMESPACE +TYPE +SCOPE +STATUS +IN-USE +STALE +AGE +DESCRIPTION +CREATED BY +KEYS$/);
+      expect(first).toMatch(/^aws-s3 +ml +aws +namespace +valid +2 +\? +3d +S3 read-only for the vision team +kubectl-create +access_key_id,secret_access_key$/);
       expect(second).toMatch(/^bare .* vision team +<none> +access_key_id,secret_access_key$/);
       expect(io.out()).not.toContain('MARKER');
     });
@@ -239,6 +256,90 @@ describe('credinject list', () => {
     const io = capture();
     expect(await run(['--kubeconfig', kubeconfig], io)).toBe(1);
     expect(io.err().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('credinject list: STALE', () => {
+  const digestKey = Buffer.alloc(32, 7);
+  const keySecret = { metadata: { name: 'credinject-digest-key', namespace: 'credinject-system' }, data: { key: digestKey.toString('base64') } };
+  const oldData = { access_key_id: 'AKIA-STALE-MARKER', secret_access_key: 'OLD-SECRET-MARKER' };
+  const newData = { ...oldData, secret_access_key: 'NEW-SECRET-MARKER' };
+  const credential = secret('ml', 'aws-s3', newData);
+  /** The version the webhook recorded when the pod was injected with `data`, over the keys it takes as env. */
+  const digestsOf = (data: Record<string, string>) => keyDigests({ metadata: { namespace: 'ml', name: 'aws-s3' }, data: secret('ml', 'aws-s3', data).data }, digestKey);
+  const recorded = (data: Record<string, string>, keys: string[]) => versionDigest(digestsOf(data), keys);
+  const envPod = (name: string, data: Record<string, string>) => ({
+    metadata: {
+      name,
+      namespace: 'ml',
+      annotations: { 'credinject.dev/versions': `aws-s3=${recorded(data, ['secret_access_key'])}` },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u', controller: true }],
+    },
+    spec: { containers: [{ name: 'c', env: [{ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'aws-s3', key: 'secret_access_key' } } }] }] },
+  });
+  const filesPod = {
+    metadata: { name: 'files', namespace: 'ml', annotations: { 'credinject.dev/versions': `aws-s3=${recorded(oldData, ['access_key_id', 'secret_access_key'])}` } },
+    spec: { containers: [{ name: 'c' }], volumes: [{ name: 'v', secret: { secretName: 'aws-s3' } }] },
+  };
+  const lists = {
+    '/api/v1/namespaces/ml/secrets': [credential],
+    '/api/v1/namespaces/ml/pods': [envPod('web-abc-old', oldData), envPod('web-abc-new', newData), filesPod],
+    '/apis/apps/v1/namespaces/ml/replicasets': [{ metadata: { name: 'web-abc', namespace: 'ml', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd', controller: true }] }, spec: { template: { spec: { containers: [] } } } }],
+  };
+
+  it('counts the stale users and gives each user its standing in -o json, key names only', async () => {
+    const cluster = await fakeCluster(lists, { [digestKeyPath]: keySecret });
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig, '-o', 'json'], io)).toBe(0);
+    const [row] = JSON.parse(io.out()) as { stale: number | null; staleness: object[] }[];
+    expect(row!.staleness).toEqual([
+      { kind: 'Pod', name: 'files', state: 'refreshing' },
+      { kind: 'Pod', name: 'web-abc-new', state: 'current' },
+      { kind: 'Pod', name: 'web-abc-old', state: 'stale', changedKeys: ['secret_access_key'], exact: true },
+    ]);
+    expect(row!.stale).toBe(1);
+    expect(io.err()).toBe('');
+    const printed = io.out() + io.err();
+    expect(printed).not.toContain('MARKER');
+    for (const digest of [digestKey.toString('base64'), ...Object.values(digestsOf(newData)), recorded(oldData, ['secret_access_key'])]) expect(printed).not.toContain(digest);
+  });
+
+  it('shows the count in the STALE column', async () => {
+    const cluster = await fakeCluster(lists, { [digestKeyPath]: keySecret });
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig], io)).toBe(0);
+    expect(io.out().split('\n')[1]).toMatch(/^aws-s3 +ml +aws +namespace +valid +3 +1 +3d$/);
+  });
+
+  it('reads the Secret --digest-key-secret names', async () => {
+    const cluster = await fakeCluster(lists, { '/api/v1/namespaces/ops/secrets/dk': keySecret });
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig, '-o', 'json', '--digest-key-secret', 'ops/dk'], io)).toBe(0);
+    expect((JSON.parse(io.out()) as { stale: number }[])[0]!.stale).toBe(1);
+  });
+
+  it.each([
+    [403, 'credinject list: staleness is unknown ("?"): forbidden to get Secret credinject-system/credinject-digest-key; a Role in namespace credinject-system with the rule {apiGroups: [""], resources: ["secrets"], resourceNames: ["credinject-digest-key"], verbs: ["get"]}, bound to you, allows it\n'],
+    [404, 'credinject list: staleness is unknown ("?"): Secret credinject-system/credinject-digest-key (the digest key) not found; it exists once serve runs with rotation enabled (--digest-key-secret names another)\n'],
+  ])('without the digest key (HTTP %i) shows "?" and one notice naming the Secret', async (status, notice) => {
+    const cluster = await fakeCluster(lists, { [digestKeyPath]: status });
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig], io)).toBe(0);
+    expect(io.out().split('\n')[1]).toMatch(/^aws-s3 +ml +aws +namespace +valid +3 +\? +3d$/);
+    expect(io.err()).toBe(notice);
+  });
+
+  it('says nothing about the digest key for credentials nobody uses', async () => {
+    const cluster = await fakeCluster({ '/api/v1/namespaces/ml/secrets': [credential] }, { [digestKeyPath]: 403 });
+    const io = capture();
+    expect(await run(['--kubeconfig', cluster.kubeconfig], io)).toBe(0);
+    expect(io.err()).toBe('');
+  });
+
+  it('rejects a malformed --digest-key-secret with exit 2', async () => {
+    const io = capture();
+    expect(await run(['--digest-key-secret', 'a/b/c'], io)).toBe(2);
+    expect(io.err()).toBe('credinject list: --digest-key-secret must be [namespace/]name, not "a/b/c"\n');
   });
 });
 
