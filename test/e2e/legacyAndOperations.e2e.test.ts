@@ -64,8 +64,8 @@ describe.skipIf(skipE2E)('legacy sidecar mode, credinject list and metrics again
       ['prod-cluster', 'kubernetes', 'valid', 2],
     ]);
     const { stdout: table } = await run(process.execPath, [cli, 'list', '--kubeconfig', suite.cp.kubeconfigPath, '-n', namespace]);
-    expect(table.split('\n')[0]).toMatch(/^NAME\s+NAMESPACE\s+TYPE\s+SCOPE\s+STATUS\s+IN-USE\s+AGE$/);
-    expect(table).toMatch(new RegExp(`aws-s3\\s+${namespace}\\s+aws\\s+namespace\\s+valid\\s+1\\s+\\d+[sm]`));
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+NAMESPACE\s+TYPE\s+SCOPE\s+STATUS\s+IN-USE\s+STALE\s+AGE$/);
+    expect(table).toMatch(new RegExp(`aws-s3\\s+${namespace}\\s+aws\\s+namespace\\s+valid\\s+1\\s+(\\?|\\d+)\\s+\\d+[sm]`));
   });
 
   it('counts the admissions and injections it made in its metrics', async () => {

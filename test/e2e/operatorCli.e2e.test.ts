@@ -119,7 +119,7 @@ describe.skipIf(skipE2E)('create, describe and list against the API server', () 
     expect(code).toBe(0);
     const [header, row] = stdout.split('\n');
     expect(header).toMatch(/DESCRIPTION +CREATED BY +KEYS$/);
-    expect(row).toMatch(new RegExp(`^${NAME} +${INJECTOR} +huggingface +cluster +valid +0 +\\S+ +team HF token +credinject +token$`));
+    expect(row).toMatch(new RegExp(`^${NAME} +${INJECTOR} +huggingface +cluster +valid +0 +0 +\\S+ +team HF token +credinject +token$`));
     expect(stdout).not.toContain(TOKEN);
   });
 });
