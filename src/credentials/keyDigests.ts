@@ -5,6 +5,9 @@ import { decodeSecretData } from './secretData.js';
 /** Length of the digest key every replica shares (bytes): HMAC-SHA256's block-size worth of entropy is more than enough. */
 export const digestKeyBytes = 32;
 
+/** The data key of the Secret holding the digest key (base64, as any Secret value): the server writes it, the CLI reads it. */
+export const digestKeyField = 'key';
+
 /** Hex characters of a version digest in annotations: 64 bits, ample to notice a change, short in `kubectl describe`. */
 export const versionDigestLength = 16;
 

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { digestKeyBytes } from '../credentials/keyDigests.js';
+import { digestKeyBytes, digestKeyField } from '../credentials/keyDigests.js';
 import type { TlsBootstrapClient } from './tls/selfSignedBootstrap.js';
 
-/** The Secret data key holding the digest key (base64, as any Secret value). */
-export const digestKeyField = 'key';
+export { digestKeyField };
 
 /** The calls it makes: the self-signed bootstrap's own Secret calls. */
 export type DigestKeyClient = Pick<TlsBootstrapClient, 'createSecret' | 'readSecret'>;

@@ -1,7 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { digestKeyBytes } from '../credentials/keyDigests.js';
+import { digestKeyBytes, digestKeyField } from '../credentials/keyDigests.js';
 import { describeApiError } from '../kube/describeApiError.js';
-import { digestKeyField } from '../server/digestKey.js';
 
 /** The Secret holding the shared digest key (server/digestKey.ts): `serve --digest-key-secret` in the injector's namespace. */
 export interface DigestKeyRef {
