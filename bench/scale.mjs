@@ -16,12 +16,14 @@
 //    no GC can be forced there). Skip with --no-serve.
 // A third of the users are wired by hand (secretKeyRef, envFrom, Secret volumes, imagePullSecrets)
 // instead of annotated; --hand-wired 0 measures an annotation-only cluster as before.
-// Usage: node bench/scale.mjs [--secrets N] [--users N] [--hand-wired SHARE] [--no-serve]. The last line is the summary.
+// --dist <another build's dist/> measures that build instead (the previous main as a baseline, run
+// alternately with this one; the in-process part imports its modules, serve runs its main.js).
+// Usage: node bench/scale.mjs [--secrets N] [--users N] [--hand-wired SHARE] [--no-serve] [--dist DIR]. The last line is the summary.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 if (typeof global.gc !== 'function') {
@@ -35,21 +37,24 @@ const { values: cli } = parseArgs({
     users: { type: 'string', default: '50000' },
     'hand-wired': { type: 'string', default: String(1 / 3) },
     'no-serve': { type: 'boolean', default: false },
+    dist: { type: 'string', default: '' },
   },
 });
+const dist = cli.dist ? resolve(cli.dist) : fileURLToPath(new URL('../dist/', import.meta.url));
+const fromDist = (path) => import(pathToFileURL(join(dist, path)).href);
 const checks = 10_000;
 const sharedChecks = 1000; // milliseconds each while usersOf sorts every user of the credential
 
 const { KubeConfig } = await import('@kubernetes/client-node');
 const { pino } = await import('pino');
-await import('../dist/server/start.js'); // the serving process's module graph, for an honest absolute RSS
-const { watchedResources } = await import('../dist/view/watchedResources.js');
-const { startResilientInformer } = await import('../dist/kube/resilientInformer.js');
-const { createCredentialStore } = await import('../dist/view/credentialStore.js');
-const { createUsageIndex } = await import('../dist/view/usageIndex.js');
-const { createServiceAccountStore } = await import('../dist/view/serviceAccountStore.js');
-const { deletionCheck } = await import('../dist/admission/deletionCheck.js');
-const { validate } = await import('../dist/admission/validate.js');
+await fromDist('server/start.js'); // the serving process's module graph, for an honest absolute RSS
+const { watchedResources } = await fromDist('view/watchedResources.js');
+const { startResilientInformer } = await fromDist('kube/resilientInformer.js');
+const { createCredentialStore } = await fromDist('view/credentialStore.js');
+const { createUsageIndex } = await fromDist('view/usageIndex.js');
+const { createServiceAccountStore } = await fromDist('view/serviceAccountStore.js');
+const { deletionCheck } = await fromDist('admission/deletionCheck.js');
+const { validate } = await fromDist('admission/validate.js');
 const { clusterShape, countOf, credentialName, namespaceName, namespaces, objectAt, prng } = await import('./syntheticCluster.mjs');
 const { prepareFiles, startCredinject } = await import('./servers.mjs');
 const { fmt, machineDescription, quantile, until } = await import('./benchUtil.mjs');
@@ -92,7 +97,7 @@ async function measureServe() {
       }),
     );
     const started = performance.now();
-    const serve = await startCredinject(files, dir, { cluster: { kubeconfig }, logLevel: 'warn', readyTimeoutMs: 120_000 });
+    const serve = await startCredinject(files, dir, { cluster: { kubeconfig }, logLevel: 'warn', readyTimeoutMs: 120_000, main: join(dist, 'cli/main.js') });
     const syncSeconds = (performance.now() - started) / 1000;
     try {
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -163,7 +168,7 @@ kubeConfig.loadFromOptions({
 });
 const logger = pino({ level: 'warn' });
 
-console.log(`machine: ${machineDescription()}`);
+console.log(`machine: ${machineDescription()}${cli.dist ? `; build ${dist}` : ''}`);
 const baseline = memory();
 const credentials = createCredentialStore();
 const usage = createUsageIndex();

@@ -5,6 +5,7 @@ import { keyDigests } from '../credentials/keyDigests.js';
 import { objectUsage } from '../engine/objectUsage.js';
 import { requestAnnotationsOf } from '../engine/serviceAccountRequest.js';
 import type { UserKind } from '../contract/workloadKinds.js';
+import { createInterner, internAll } from './intern.js';
 
 /**
  * What the informer caches hold instead of API objects. The projection runs before an object reaches
@@ -30,11 +31,14 @@ export interface UsageEntry extends KubernetesObject {
   direct: string[];
 }
 
-function identity(object: KubernetesObject): Identity {
+/** Shared by every informer: a namespace is one string for all the kinds that live in it. */
+const intern = createInterner();
+
+/** One literal per shape: adding `resourceVersion` afterwards would move it out of the object. */
+function identity(object: KubernetesObject, name = object.metadata?.name ?? ''): Identity {
   const metadata = object.metadata ?? {};
-  const id: Identity = { name: metadata.name ?? '', namespace: metadata.namespace ?? '' };
-  if (metadata.resourceVersion) id.resourceVersion = metadata.resourceVersion;
-  return id;
+  const namespace = intern(metadata.namespace ?? '');
+  return metadata.resourceVersion ? { name, namespace, resourceVersion: metadata.resourceVersion } : { name, namespace };
 }
 
 /**
@@ -44,7 +48,13 @@ function identity(object: KubernetesObject): Identity {
 export function credentialEntry(secret: V1Secret, digestKey?: Buffer): CredentialEntry {
   const info = describeCredential(secret);
   if (digestKey) info.digests = keyDigests(secret, digestKey);
-  return { metadata: identity(secret), info };
+  // Users name the same Secrets and keys: one copy of each name, the cache's and the users'.
+  info.name = intern(info.name);
+  info.namespace = intern(info.namespace);
+  info.type = intern(info.type);
+  info.secretType = intern(info.secretType);
+  internAll(info.keys, intern);
+  return { metadata: identity(secret, info.name), info };
 }
 
 /**
@@ -52,7 +62,8 @@ export function credentialEntry(secret: V1Secret, digestKey?: Buffer): Credentia
  * usually carry the annotation and always their spec) is found by kind.
  */
 export function usageEntry(object: KubernetesObject, kind: UserKind): UsageEntry {
-  return { metadata: identity(object), ...objectUsage(object, kind) };
+  const { credentials, direct } = objectUsage(object, kind);
+  return { metadata: identity(object), credentials: internAll(credentials, intern), direct: internAll(direct, intern) };
 }
 
 export interface ServiceAccountEntry extends KubernetesObject {

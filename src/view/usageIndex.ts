@@ -70,36 +70,57 @@ interface References {
   direct?: { user: string; names: readonly string[] };
 }
 
-/** credential → users, kept in step with the objects by `set`/`remove`; namespaces never mix. */
+/** The inner map of `outer` under `key`, made when missing. */
+function inner<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = outer.get(key);
+  if (!map) outer.set(key, (map = new Map()));
+  return map;
+}
+
+/**
+ * credential → users, kept in step with the objects by `set`/`remove`; namespaces never mix. Maps
+ * by namespace, then name: no `namespace + name` key string is built per object or per lookup.
+ */
 export function createUsageIndex(): MutableUsageIndex {
-  // Forward map to know what to take back when an object changes or goes away.
-  const referencesOf = new Map<string, References>();
-  const usersOf = new Map<string, Set<string>>();
-  const credentialKey = (namespace: string, credential: string) => `${namespace}\u0000${credential}`;
+  // Forward map (namespace → `Kind/name`) to know what to take back when an object changes or goes away.
+  const referencesOf = new Map<string, Map<string, References>>();
+  // namespace → credential → users.
+  const usersOf = new Map<string, Map<string, Set<string>>>();
+  let objectCount = 0;
+  let credentialCount = 0;
 
   function add(namespace: string, names: readonly string[], user: string): void {
+    const credentials = inner(usersOf, namespace);
     for (const credential of names) {
-      const key = credentialKey(namespace, credential);
-      let users = usersOf.get(key);
-      if (!users) usersOf.set(key, (users = new Set()));
+      let users = credentials.get(credential);
+      if (!users) {
+        credentials.set(credential, (users = new Set()));
+        credentialCount++;
+      }
       users.add(user);
     }
   }
 
   function take(namespace: string, names: readonly string[], user: string): void {
+    const credentials = usersOf.get(namespace);
+    if (!credentials) return;
     for (const credential of names) {
-      const key = credentialKey(namespace, credential);
-      const users = usersOf.get(key);
-      users?.delete(user);
-      if (users?.size === 0) usersOf.delete(key);
+      const users = credentials.get(credential);
+      if (!users?.delete(user) || users.size > 0) continue;
+      credentials.delete(credential);
+      credentialCount--;
     }
+    if (credentials.size === 0) usersOf.delete(namespace);
   }
 
   function remove(namespace: string, kind: string, name: string): void {
-    const objectKey = credentialKey(namespace, `${kind}/${name}`);
-    const previous = referencesOf.get(objectKey);
-    if (!previous) return;
-    referencesOf.delete(objectKey);
+    const objects = referencesOf.get(namespace);
+    const user = `${kind}/${name}`;
+    const previous = objects?.get(user);
+    if (!objects || !previous) return;
+    objects.delete(user);
+    objectCount--;
+    if (objects.size === 0) referencesOf.delete(namespace);
     take(namespace, previous.credentials, previous.user);
     if (previous.direct) take(namespace, previous.direct.names, previous.direct.user);
   }
@@ -109,23 +130,29 @@ export function createUsageIndex(): MutableUsageIndex {
       remove(record.namespace, record.kind, record.name);
       const credentials = unique(record.credentials);
       // A name both asked for and referenced by hand is one use, named the plain way.
-      const direct = record.direct && record.direct.length > 0 ? unique(record.direct).filter((n) => !credentials.includes(n)) : [];
+      const direct = record.direct && record.direct.length > 0 ? without(unique(record.direct), credentials) : [];
       if (credentials.length === 0 && direct.length === 0) return;
       const references: References = { user: `${record.kind}/${record.name}`, credentials };
       if (direct.length > 0) references.direct = { user: directUser(record.kind, record.name), names: direct };
-      referencesOf.set(credentialKey(record.namespace, references.user), references);
+      inner(referencesOf, record.namespace).set(references.user, references);
+      objectCount++;
       add(record.namespace, credentials, references.user);
       if (references.direct) add(record.namespace, direct, references.direct.user);
     },
     remove,
     usersOf(namespace, credential, limit = Infinity): CredentialUsers {
-      const users = usersOf.get(credentialKey(namespace, credential));
+      const users = usersOf.get(namespace)?.get(credential);
       if (!users) return { total: 0, users: [] };
       const named = limit >= users.size ? [...users].sort(compareUsers) : firstUsers(users, limit);
       return { total: users.size, users: named };
     },
-    sizes: () => ({ users: referencesOf.size, credentials: usersOf.size }),
+    sizes: () => ({ users: objectCount, credentials: credentialCount }),
   };
+}
+
+/** `names` less those in `exclude`; the array itself when none is (the index keeps the informer's array, not a copy). */
+function without(names: readonly string[], exclude: readonly string[]): readonly string[] {
+  return names.some((name) => exclude.includes(name)) ? names.filter((name) => !exclude.includes(name)) : names;
 }
 
 /** The names once each; the array itself when it already is (the projections hand deduplicated ones). */
