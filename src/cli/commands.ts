@@ -70,7 +70,7 @@ export const commands: Record<string, Command> = {
   describe: {
     describe: 'show one credential: status, expiry, what it injects, mirrors, users',
     load: () => import('./describe.js'),
-    flags: [help, ...cluster, { names: ['-o', '--output'], values: ['text', 'json', 'yaml'] }],
+    flags: [help, ...cluster, { names: ['-o', '--output'], values: ['text', 'json', 'yaml'] }, free(['--digest-key-secret'])],
     positional: 'credential',
   },
   create: {

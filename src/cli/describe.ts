@@ -3,10 +3,14 @@ import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-no
 import { stringify } from 'yaml';
 import { keys } from '../contract/keys.js';
 import { describeCredential } from '../credentials/describeCredential.js';
+import { keyDigests } from '../credentials/keyDigests.js';
 import { mirrorCopies } from '../mirror/mirrorCopies.js';
 import { listUserObjects } from '../view/clusterSnapshot.js';
 import { credentialDetail, credentialUsers, type CredentialDetail, type Injection, type MirrorCopy, type UserObject } from '../view/credentialDetail.js';
 import { ageOf } from '../contract/humanDuration.js';
+import { defaultDigestKeySecret, parseDigestKeyRef, readDigestKey, type DigestKeyAccess, type DigestKeyRef } from '../view/digestKeyAccess.js';
+import { credentialStaleness, stalenessText } from '../view/staleness.js';
+import { versionedSource, versionedUser } from '../view/versionedUsers.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
 
 const usage = `usage: credinject describe <credential> [-n NS] [-o text|json|yaml]
@@ -14,10 +18,14 @@ const usage = `usage: credinject describe <credential> [-n NS] [-o text|json|yam
 Shows one credential: type, scope, status and expiry, description, key names (never values), what
 it injects, its mirrors (a cluster credential: which namespaces have an up-to-date copy, which are
 pending), and every Pod and workload that uses it, with how (env, files, rendered, pull secret,
-or a direct reference).
+or a direct reference) and whether it runs the current version: current, stale (an older version
+of a key it takes as env, naming the keys), refreshing (files and rendered output refresh in
+place) or unknown.
 
 ${clusterUsage}
   -o, --output F           text (default), json or yaml
+  --digest-key-secret S    [namespace/]name of the digest key Secret, read with your RBAC
+                           (default ${defaultDigestKeySecret})
 
 examples:
   credinject describe aws-s3 -n ml
@@ -30,11 +38,14 @@ export interface ClusterReads {
   users(namespace: string): Promise<UserObject[]>;
   namespaces(): Promise<{ name: string; labels?: Record<string, string> }[]>;
   sameName(name: string): Promise<{ namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> }[]>;
+  /** The shared digest key, or the notice saying why it could not be read. */
+  digestKey(ref: DigestKeyRef): Promise<DigestKeyAccess>;
 }
 
 function apiReads(kubeConfig: KubeConfig): ClusterReads {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   return {
+    digestKey: (ref) => readDigestKey(kubeConfig, ref),
     async secret(namespace, name) {
       try {
         return await core.readNamespacedSecret({ name, namespace });
@@ -63,15 +74,30 @@ export interface DescribeIo {
 
 const processIo: DescribeIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), reads: apiReads };
 
-/** The detail of one credential, read from the cluster; the Secret's values are read for the mirror hash and dropped. */
-export async function readDetail(reads: ClusterReads, namespace: string, name: string, now: Date): Promise<CredentialDetail | { error: string }> {
+/**
+ * The detail of one credential, read from the cluster; the Secret's values are read for the mirror
+ * hash and the keyed digests (with the digest key) and dropped.
+ */
+export async function readDetail(
+  reads: ClusterReads,
+  namespace: string,
+  name: string,
+  now: Date,
+  digestKeyRef: DigestKeyRef = parseDigestKeyRef(defaultDigestKeySecret) as DigestKeyRef,
+): Promise<CredentialDetail | { error: string }> {
   const secret = await reads.secret(namespace, name);
   if (!secret) return { error: `credential "${name}" not found in namespace "${namespace}"` };
   if (secret.metadata?.labels?.[keys.typeLabel] === undefined) {
     return { error: `Secret "${name}" in namespace "${namespace}" is not a credential: it has no label ${keys.typeLabel}` };
   }
   const credential = describeCredential(secret);
-  const users = credentialUsers(credential, await reads.users(namespace));
+  const [objects, access] = await Promise.all([reads.users(namespace), reads.digestKey(digestKeyRef)]);
+  if ('key' in access) credential.digests = keyDigests(secret, access.key);
+  const users = credentialUsers(credential, objects);
+  const lookup = { get: (ns: string, n: string) => (ns === namespace && n === name ? credential : undefined) };
+  const standing = credentialStaleness(credential, objects.map(({ kind, object }) => versionedUser(versionedSource(object, kind), lookup)));
+  const notice = 'notice' in access && standing.users.some((user) => user.reason === 'no-digest-key') ? access.notice : undefined;
+  const staleness = { ...standing, ...(notice ? { notice } : {}) };
   let mirrors: MirrorCopy[] | undefined;
   const isSource = credential.labels[keys.scopeLabel] === 'cluster' && credential.labels[keys.mirrorLabel] === undefined;
   if (isSource) {
@@ -79,7 +105,7 @@ export async function readDetail(reads: ClusterReads, namespace: string, name: s
     const selector = credential.annotations[keys.namespaceSelector] ?? '';
     mirrors = mirrorCopies({ source: { namespace, name, selector, ...(secret.data ? { data: secret.data } : {}) }, namespaces, sameName });
   }
-  return credentialDetail({ credential, users, ...(mirrors ? { mirrors } : {}), now });
+  return credentialDetail({ credential, users, ...(mirrors ? { mirrors } : {}), staleness, now });
 }
 
 function injectionLines(injection: Injection, indent: string): string[] {
@@ -114,10 +140,13 @@ export function formatDetail(detail: CredentialDetail, now: Date): string {
     for (const copy of detail.mirrors.copies) lines.push(`  ${copy.namespace.padEnd(28)}${copy.state}`);
   }
   lines.push(`Users:        ${detail.users.length}`);
+  if (detail.stale !== undefined) lines.push(field('Stale', detail.stale === null ? '? (see the users)' : `${detail.stale} of ${detail.users.length}`));
   for (const user of detail.users) {
     lines.push(`  ${`${user.kind}/${user.name}`.padEnd(40)}${user.how.join(', ') || '<nothing: its annotations are refused>'}`);
     if (user.injection && user.how.length > 0) lines.push(...injectionLines(user.injection, '    '));
+    if (user.version) lines.push(`    Version:      ${stalenessText({ kind: user.kind, name: user.name, ...user.version })}`);
   }
+  if (detail.stalenessNotice) lines.push(`Notice:       ${detail.stalenessNotice}`);
   lines.push('', `Consumption: ${detail.consumptionSource}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -125,7 +154,11 @@ export function formatDetail(detail: CredentialDetail, now: Date): string {
 export async function run(argv: string[], io: DescribeIo = processIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...clusterOptions, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ...clusterOptions, output: { type: 'string', short: 'o', default: 'text' }, 'digest-key-secret': { type: 'string', default: defaultDigestKeySecret }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (err) {
     io.stderr.write(`credinject describe: ${firstLine(err)}\n\n${usage}`);
     return 2;
@@ -134,11 +167,13 @@ export async function run(argv: string[], io: DescribeIo = processIo): Promise<n
   if (values.help) return io.stdout.write(usage), 0;
   if (positionals.length !== 1) return io.stderr.write(`credinject describe: name one credential\n\n${usage}`), 2;
   if (!['text', 'json', 'yaml'].includes(values.output)) return io.stderr.write(`credinject describe: -o must be text, json or yaml, not "${values.output}"\n`), 2;
+  const digestKeyRef = parseDigestKeyRef(values['digest-key-secret']);
+  if ('error' in digestKeyRef) return io.stderr.write(`credinject describe: ${digestKeyRef.error}\n`), 2;
   const now = io.now();
   let detail: CredentialDetail | { error: string };
   try {
     const target = clusterTarget(values);
-    detail = await readDetail(io.reads(target.kubeConfig), target.namespace, positionals[0]!, now);
+    detail = await readDetail(io.reads(target.kubeConfig), target.namespace, positionals[0]!, now, digestKeyRef);
   } catch (err) {
     io.stderr.write(`credinject describe: ${firstLine(err)}\n`);
     return 1;

@@ -7,6 +7,7 @@ import { credentialContribution, type Contribution } from '../engine/credentialC
 import { parseInjectionRequest } from '../engine/injectionRequest.js';
 import { objectUsage } from '../engine/objectUsage.js';
 import { effectiveRequest } from '../engine/workloadAnnotations.js';
+import type { UserStaleness } from './staleness.js';
 
 /** What a credential puts into a container: env names, files with modes, rendered files, a pull secret. */
 export interface Injection {
@@ -29,6 +30,8 @@ export interface CredentialUser {
   how: ConsumptionKind[];
   /** What its annotations make of the credential (its env mapping, key subset, renders); absent for direct references. */
   injection?: Injection;
+  /** Whether it runs the current version (view/staleness.ts), without the kind and name said above. */
+  version?: Omit<UserStaleness, 'kind' | 'name'>;
 }
 
 /** A namespace a cluster credential is mirrored into, and whether its copy holds the source's data. */
@@ -58,6 +61,10 @@ export interface CredentialDetail {
   users: CredentialUser[];
   /** For a cluster credential: its selector and every namespace it reaches. */
   mirrors?: { selector: string; copies: MirrorCopy[] };
+  /** Users running an older version of a key they take as env; null when none is but some cannot be told. */
+  stale?: number | null;
+  /** Why staleness is unknown: the digest key Secret could not be read (names the Secret and the RBAC rule). */
+  stalenessNotice?: string;
   /** Where `how` comes from: the engine run on each user's annotations; direct references are not broken down. */
   consumptionSource: string;
 }
@@ -134,11 +141,22 @@ export interface DetailInput {
   users: CredentialUser[];
   /** The copies of a cluster credential; absent for other credentials. */
   mirrors?: MirrorCopy[];
+  /** Staleness of the users (view/staleness.ts), and why it is unknown when the digest key could not be read. */
+  staleness?: { stale: number | null; users: readonly UserStaleness[]; notice?: string };
   now: Date;
 }
 
+/** Each user with its standing against the current data, matched by kind and name. */
+function withVersions(users: CredentialUser[], standings: readonly UserStaleness[]): CredentialUser[] {
+  const byId = new Map(standings.map(({ kind, name, ...standing }) => [`${kind}/${name}`, standing]));
+  return users.map((user) => {
+    const version = byId.get(`${user.kind}/${user.name}`);
+    return version ? { ...user, version } : user;
+  });
+}
+
 /** The detail of one credential: metadata, status and expiry, what it injects, who uses it and how. */
-export function credentialDetail({ credential, users, mirrors, now }: DetailInput): CredentialDetail {
+export function credentialDetail({ credential, users, mirrors, staleness, now }: DetailInput): CredentialDetail {
   const source = credential.annotations[keys.mirroredFrom];
   const scope = source ? `mirror of ${source}` : (credential.labels[keys.scopeLabel] ?? 'namespace');
   const injects = credential.problems.length === 0 ? injectionFor(credential, { [keys.inject]: credential.name }) : undefined;
@@ -158,9 +176,11 @@ export function credentialDetail({ credential, users, mirrors, now }: DetailInpu
     ...(credential.createdBy ? { createdBy: credential.createdBy } : {}),
     keys: credential.keys,
     ...(injects ? { injects } : {}),
-    users,
+    users: staleness ? withVersions(users, staleness.users) : users,
     ...(mirrors ? { mirrors: { selector: credential.annotations[keys.namespaceSelector] ?? '', copies: mirrors } } : {}),
+    ...(staleness ? { stale: staleness.stale } : {}),
+    ...(staleness?.notice ? { stalenessNotice: staleness.notice } : {}),
     consumptionSource:
-      "each user's annotations through the injection engine; a direct reference (secretKeyRef, volume, envFrom) is not broken down, and per-version staleness needs rotation's consumption map (not built yet)",
+      "each user's annotations through the injection engine; a direct reference (secretKeyRef, volume, envFrom) is not broken down; versions from each pod's credinject.dev/versions against the current keyed digests over the keys it consumes",
   };
 }

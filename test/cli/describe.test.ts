@@ -1,7 +1,9 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { run, type ClusterReads } from '../../src/cli/describe.js';
+import { keyDigests, versionDigest } from '../../src/credentials/keyDigests.js';
 import { mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
+import { digestKeyNotice, type DigestKeyAccess } from '../../src/view/digestKeyAccess.js';
 import type { UserObject } from '../../src/view/credentialDetail.js';
 import { certificateUntil } from '../fixtures/expiringMaterial.js';
 import { exampleSecret } from '../fixtures/secrets.js';
@@ -28,8 +30,11 @@ const byHand = (name: string, secret: string): UserObject => ({
   object: { metadata: { name, namespace: 'ml' }, spec: { containers: [{ name: 'app', image: 'x', env: [{ name: 'T', valueFrom: { secretKeyRef: { name: secret, key: 'token' } } }] }] } },
 });
 
-function fake(secrets: V1Secret[], users: UserObject[], namespaces: { name: string; labels?: Record<string, string> }[] = []): ClusterReads {
+const forbidden = { notice: digestKeyNotice({ namespace: 'credinject-system', name: 'credinject-digest-key' }, 'forbidden') };
+
+function fake(secrets: V1Secret[], users: UserObject[], namespaces: { name: string; labels?: Record<string, string> }[] = [], key: DigestKeyAccess = forbidden): ClusterReads {
   return {
+    digestKey: async () => key,
     secret: async (namespace, name) => secrets.find((s) => s.metadata?.namespace === namespace && s.metadata?.name === name),
     users: async () => users,
     namespaces: async () => namespaces,
@@ -150,5 +155,57 @@ describe('credinject describe', () => {
     const result = await runDescribe(fake([hf, plain], []), args);
     expect(result.code).toBe(code);
     expect(result.err).toContain(message);
+  });
+});
+
+describe('credinject describe: versions', () => {
+  const digestKey = Buffer.alloc(32, 3);
+  const aws = (secret: string) =>
+    stored({ metadata: { name: 'aws-s3', namespace: 'ml', labels: { 'credinject.dev/type': 'aws' } }, stringData: { access_key_id: 'AKIA-DESCRIBE-MARKER', secret_access_key: secret } }, 'ml');
+  const current = aws('NEW-SECRET-MARKER');
+  /** A pod the webhook injected while aws-s3 held `secret`: its versions over the keys it consumes. */
+  const pod = (name: string, secret: string, spec: object, keys: string[], owner?: string): UserObject => ({
+    kind: 'Pod',
+    object: {
+      metadata: {
+        name,
+        namespace: 'ml',
+        annotations: { 'credinject.dev/versions': `aws-s3=${versionDigest(keyDigests(aws(secret), digestKey), keys)}` },
+        ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: 'u', controller: true }] } : {}),
+      },
+      spec,
+    },
+  });
+  const envSpec = { containers: [{ name: 'app', env: [{ name: 'S', valueFrom: { secretKeyRef: { name: 'aws-s3', key: 'secret_access_key' } } }] }] };
+  const filesSpec = { containers: [{ name: 'app' }], volumes: [{ name: 'v', secret: { secretName: 'aws-s3' } }] };
+  const users = [pod('env-old', 'OLD-SECRET-MARKER', envSpec, ['secret_access_key']), pod('files-old', 'OLD-SECRET-MARKER', filesSpec, ['access_key_id', 'secret_access_key'])];
+
+  it('shows each user stale, naming the changed key, or refreshing in place, and how many are stale', async () => {
+    const { code, out } = await runDescribe(fake([current], users, [], { key: digestKey }), ['aws-s3']);
+    expect(code).toBe(0);
+    expect(out).toContain('Users:        2\nStale:        1 of 2\n');
+    expect(out).toMatch(/ {2}Pod\/env-old +direct reference\n {4}Version: {6}stale: secret_access_key changed\n/);
+    expect(out).toMatch(/ {2}Pod\/files-old +direct reference\n {4}Version: {6}refreshing in place/);
+    expect(out).not.toContain('Notice:');
+  });
+
+  it('gives the versions in JSON, never a value, the key or a digest', async () => {
+    const { out } = await runDescribe(fake([current], users, [], { key: digestKey }), ['aws-s3', '-o', 'json']);
+    const detail = JSON.parse(out);
+    expect(detail.stale).toBe(1);
+    expect(detail.users.map((u: { name: string; version: object }) => [u.name, u.version])).toEqual([
+      ['env-old', { state: 'stale', changedKeys: ['secret_access_key'], exact: true }],
+      ['files-old', { state: 'refreshing' }],
+    ]);
+    expect(out).not.toContain('MARKER');
+    for (const digest of [digestKey.toString('base64'), ...Object.values(keyDigests(current, digestKey))]) expect(out).not.toContain(digest);
+  });
+
+  it('says unknown and why when the digest key Secret may not be read', async () => {
+    const { out } = await runDescribe(fake([current], users), ['aws-s3']);
+    expect(out).toContain('Stale:        ? (see the users)\n');
+    expect(out).toContain('    Version:      unknown: the digest key could not be read\n');
+    expect(out).toContain(`Notice:       ${forbidden.notice}\n`);
+    expect(out).toContain('resourceNames: ["credinject-digest-key"], verbs: ["get"]');
   });
 });
