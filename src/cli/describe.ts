@@ -61,6 +61,7 @@ function apiReads(kubeConfig: KubeConfig): ClusterReads {
         namespace: s.metadata?.namespace ?? '',
         ...(s.metadata?.labels ? { labels: s.metadata.labels } : {}),
         ...(s.metadata?.annotations ? { annotations: s.metadata.annotations } : {}),
+        ...(s.data ? { data: s.data } : {}),
       })),
   };
 }

@@ -22,6 +22,8 @@ export interface MirrorControllerOptions {
   informer?: Omit<InformerOptions, 'logger'>;
   /** The webhook's credential cache: a namespaced credential of a mirror's name wins over it. */
   credentials: CredentialLookup;
+  /** The digest key every replica shares (server/digestKey): the mirror hash is keyed with it. */
+  digestKey: Buffer;
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -53,7 +55,7 @@ export function mirrorBackgroundWriter(kubeConfig: KubeConfig, options: MirrorCo
 function startMirroring(kubeConfig: KubeConfig, options: MirrorControllerOptions, log: Logger): { stop(): Promise<void> } {
   const injectorNamespace = options.namespace;
   const debounceMs = options.debounceMs ?? 200;
-  const writer = mirrorWriter(kubeConfig, injectorNamespace);
+  const writer = mirrorWriter(kubeConfig, injectorNamespace, options.digestKey);
   // Names where a create met a Secret that is not ours (one without the type label is not in the
   // webhook's cache); forgotten at every resync so a removed one is noticed.
   const learnedForeign = new Set<string>();
@@ -86,7 +88,7 @@ function startMirroring(kubeConfig: KubeConfig, options: MirrorControllerOptions
     timer.unref();
   };
 
-  const inputs = mirrorInputs(kubeConfig, injectorNamespace, () => trigger());
+  const inputs = mirrorInputs(kubeConfig, injectorNamespace, options.digestKey, () => trigger());
   const informerOptions: InformerOptions = { ...options.informer, logger: log };
   const informers = [
     startResilientInformer(kubeConfig, inputs.sources.resource, informerOptions),

@@ -8,6 +8,8 @@ export interface SameNameSecret {
   namespace: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** Its data as listed: compared with the source's here and dropped, never kept or printed. */
+  data?: Readonly<Record<string, string>>;
 }
 
 export interface MirrorCopiesInput {
@@ -21,8 +23,10 @@ export type CopyState = 'up to date' | 'outdated' | 'pending' | 'conflict';
 /**
  * Where a cluster credential stands in every namespace it selects (`credinject describe`, the
  * dashboard): its mirror holds the source's data (`up to date`), an older one (`outdated`), none yet
- * (`pending`), or a Secret that is not its mirror holds the name (`conflict`). Pure; the hash is
- * the mirror controller's own, so "up to date" means what the controller would leave alone.
+ * (`pending`), or a Secret that is not its mirror holds the name (`conflict`). Pure. The data
+ * themselves are compared (an unkeyed hash of each, in this process only), not the mirror's keyed
+ * `credinject.dev/mirror-hash`, which needs the digest key a reader of the cluster need not hold;
+ * it is what the controller compares too (a hash of the mirror's data, not its annotation).
  */
 export function mirrorCopies(input: MirrorCopiesInput): { namespace: string; state: CopyState }[] {
   const parsed = parseLabelSelector(input.source.selector);
@@ -37,7 +41,7 @@ export function mirrorCopies(input: MirrorCopiesInput): { namespace: string; sta
       if (!existing) return { namespace: ns.name, state: 'pending' as const };
       const isMirror = existing.labels?.[keys.mirrorLabel] !== undefined && existing.annotations?.[keys.mirroredFrom] === from;
       if (!isMirror) return { namespace: ns.name, state: 'conflict' as const };
-      return { namespace: ns.name, state: existing.annotations?.[keys.mirrorHash] === hash ? ('up to date' as const) : ('outdated' as const) };
+      return { namespace: ns.name, state: mirrorDataHash(existing.data) === hash ? ('up to date' as const) : ('outdated' as const) };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace));
 }

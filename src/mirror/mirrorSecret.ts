@@ -1,23 +1,45 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { keys } from '../contract/keys.js';
 
 /** Annotations of a cluster credential that its mirrors carry: what injection reads from a Secret. */
 export const copiedAnnotations = [keys.description, keys.mountPath, keys.envPrefix] as const;
 
+function hashData(hash: { update(data: string | Buffer): unknown }, data: Readonly<Record<string, string>> | undefined): void {
+  for (const key of Object.keys(data ?? {}).sort()) {
+    const bytes = Buffer.from(String(data![key]).replace(/\s+/g, ''), 'base64');
+    hash.update(`${key}\u0000${bytes.length}\u0000`);
+    hash.update(bytes);
+  }
+}
+
 /**
- * A hash of a Secret's data (base64 as the API returns it), for diffing mirrors without keeping
- * their values. Values are hashed as decoded bytes, keys in sorted order with their lengths, so
- * neither base64 formatting nor key order changes it. Anyone who can read the hash can read the
- * Secret it sits on, so it reveals nothing new.
+ * An unkeyed hash of a Secret's data (base64 as the API returns it), for comparing two Secrets'
+ * data inside one process (describe, the dashboard). Never written anywhere: a plain SHA-256 of a
+ * short password can be brute-forced. Values are hashed as decoded bytes, keys in sorted order with
+ * their lengths, so neither base64 formatting nor key order changes it. Mirrors written before
+ * the hash was keyed carry this one (prefix `sha256:`).
  */
 export function mirrorDataHash(data: Readonly<Record<string, string>> | undefined): string {
   const hash = createHash('sha256');
-  for (const key of Object.keys(data ?? {}).sort()) {
-    const bytes = Buffer.from(String(data![key]).replace(/\s+/g, ''), 'base64');
-    hash.update(`${key}\u0000${bytes.length}\u0000`).update(bytes);
-  }
+  hashData(hash, data);
   return `sha256:${hash.digest('hex')}`;
+}
+
+/** The prefix of the keyed `credinject.dev/mirror-hash`; the old unkeyed one was `sha256:`. */
+export const keyedMirrorHashPrefix = 'hmac-sha256:';
+
+/**
+ * The `credinject.dev/mirror-hash` of a mirror: HMAC-SHA256 of the data under the digest key every
+ * replica shares (server/digestKey, the one rotation uses), so replicas and restarts agree and the
+ * annotation says nothing about a short value. The credential's name is mixed in, so two
+ * credentials holding the same data do not show equal hashes; a source and its mirrors share the
+ * name, so theirs agree. Same normalisation as mirrorDataHash.
+ */
+export function keyedMirrorHash(name: string, data: Readonly<Record<string, string>> | undefined, digestKey: Buffer): string {
+  const hmac = createHmac('sha256', digestKey).update(`credinject/mirror/v1\u0000${name}\u0000`);
+  hashData(hmac, data);
+  return `${keyedMirrorHashPrefix}${hmac.digest('hex')}`;
 }
 
 /** The labels and annotations a mirror of this source must carry (its owned metadata). */
@@ -84,10 +106,11 @@ export function isMirrorOf(
 }
 
 /**
- * The mirror of `source` in `namespace`: same name, type and data, the mirror metadata. The body
- * holds the values, so it lives only as long as the write that sends it.
+ * The mirror of `source` in `namespace`: same name, type and data, the mirror metadata with the
+ * keyed hash of the data. The body holds the values, so it lives only as long as the write that
+ * sends it.
  */
-export function mirrorSecret(source: V1Secret, namespace: string): V1Secret {
+export function mirrorSecret(source: V1Secret, namespace: string, digestKey: Buffer): V1Secret {
   const metadata = source.metadata ?? {};
   const identity: SourceIdentity = {
     namespace: metadata.namespace ?? '',
@@ -95,7 +118,7 @@ export function mirrorSecret(source: V1Secret, namespace: string): V1Secret {
     labels: metadata.labels ?? {},
     annotations: metadata.annotations ?? {},
   };
-  const owned = mirrorMetadata(identity, mirrorDataHash(source.data));
+  const owned = mirrorMetadata(identity, keyedMirrorHash(identity.name, source.data, digestKey));
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -126,4 +149,15 @@ export function updatedMirror(current: V1Secret, desired: V1Secret): V1Secret {
     type: current.type ?? 'Opaque',
     data: { ...desired.data },
   };
+}
+
+/**
+ * `current` with only its `credinject.dev/mirror-hash` set to `hash`: for a mirror whose data is
+ * already the source's but whose hash annotation is not (written before the hash was keyed, or
+ * under a digest key since replaced). Data, type and every other field are current's as read, and
+ * the resourceVersion stays, so the replace is a compare-and-swap that changes one annotation.
+ */
+export function rehashedMirror(current: V1Secret, hash: string): V1Secret {
+  const { managedFields: _managedFields, ...metadata } = current.metadata ?? {};
+  return { ...current, metadata: { ...metadata, annotations: { ...metadata.annotations, [keys.mirrorHash]: hash } } };
 }

@@ -28,7 +28,7 @@ export interface NamespaceState {
   terminating: boolean;
 }
 
-/** A Secret labelled `credinject.dev/mirror: "true"`, reduced to metadata and a hash of its data. */
+/** A Secret labelled `credinject.dev/mirror: "true"`, reduced to metadata and the keyed hash of its data. */
 export interface ExistingMirror {
   namespace: string;
   name: string;
@@ -37,7 +37,10 @@ export interface ExistingMirror {
   secretType: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** Hash of the data it holds now (computed on arrival), so an edit by hand is noticed too. */
+  /**
+   * Keyed hash of the data it holds now (computed on arrival, not read from its annotation), so an
+   * edit by hand is noticed too, and so is an annotation that no longer describes the data.
+   */
   dataHash: string;
 }
 
@@ -55,6 +58,8 @@ export type DeleteReason = 'not-selected' | 'source-gone' | 'type-changed';
 export type MirrorAction =
   | { operation: 'create'; namespace: string; name: string }
   | { operation: 'update'; namespace: string; name: string }
+  /** Data and owned metadata are right, only `credinject.dev/mirror-hash` is not: set it, nothing else. */
+  | { operation: 'rehash'; namespace: string; name: string; resourceVersion: string; hash: string }
   | { operation: 'delete'; namespace: string; name: string; uid: string; resourceVersion: string; reason: DeleteReason };
 
 export interface MirrorConflict {
@@ -94,14 +99,19 @@ function sameMap(a: Record<string, string>, b: Record<string, string>): boolean 
   return aKeys.length === Object.keys(b).length && aKeys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
-/** A mirror matches its source when its data, type and owned metadata are what the source makes. */
-function inSync(mirror: ExistingMirror, source: MirrorSource): boolean {
+/**
+ * How far a mirror is from its source: `in-sync`; `hash-only` when its data and owned metadata are
+ * what the source makes except the `credinject.dev/mirror-hash` annotation (a mirror written
+ * before the hash was keyed carries the unkeyed `sha256:` one, and a replaced digest key changes
+ * every hash), which then is corrected alone, never by rewriting the data; `outdated` otherwise.
+ */
+function syncState(mirror: ExistingMirror, source: MirrorSource): 'in-sync' | 'hash-only' | 'outdated' {
   const desired = mirrorMetadata(source, source.dataHash);
-  return (
-    mirror.dataHash === source.dataHash &&
-    sameMap(ownedKeys(mirror.labels), desired.labels) &&
-    sameMap(ownedKeys(mirror.annotations), desired.annotations)
-  );
+  if (mirror.dataHash !== source.dataHash || !sameMap(ownedKeys(mirror.labels), desired.labels)) return 'outdated';
+  const annotations = ownedKeys(mirror.annotations);
+  if (sameMap(annotations, desired.annotations)) return 'in-sync';
+  const withDesiredHash = { ...annotations, [keys.mirrorHash]: source.dataHash };
+  return sameMap(withDesiredHash, desired.annotations) ? 'hash-only' : 'outdated';
 }
 
 /**
@@ -144,7 +154,13 @@ export function planMirrors(input: MirrorPlanInput): MirrorPlan {
       if (mirror && mirror.secretType !== source.secretType) continue; // a Secret's type is immutable: deleted below
       wanted.add(target);
       if (!mirror) plan.actions.push({ operation: 'create', namespace: namespace.name, name: source.name });
-      else if (!inSync(mirror, source)) plan.actions.push({ operation: 'update', namespace: namespace.name, name: source.name });
+      else {
+        const state = syncState(mirror, source);
+        if (state === 'outdated') plan.actions.push({ operation: 'update', namespace: namespace.name, name: source.name });
+        else if (state === 'hash-only') {
+          plan.actions.push({ operation: 'rehash', namespace: namespace.name, name: source.name, resourceVersion: mirror.resourceVersion, hash: source.dataHash });
+        }
+      }
     }
   }
 

@@ -1,13 +1,13 @@
 import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
 import { validateCredential } from '../credentials/validateCredential.js';
 import { keys } from '../contract/keys.js';
-import { mirrorDataHash } from './mirrorSecret.js';
+import { keyedMirrorHash } from './mirrorSecret.js';
 import type { ExistingMirror, MirrorSource, NamespaceState } from './plan.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
 
 /**
  * What the mirror controller watches, each reduced on arrival like the webhook's own caches: a
- * Secret watch streams values, but only a hash of them is kept. Values are read again, one Secret
+ * Secret watch streams values, but only a keyed hash of them is kept. Values are read again, one Secret
  * at a time, only when a mirror has to be written (see mirrorWriter).
  */
 interface Identity {
@@ -32,7 +32,7 @@ function identity(object: KubernetesObject): Identity {
 const credinjectAnnotations = (annotations: Record<string, string> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(annotations ?? {}).filter(([key]) => key.startsWith('credinject.dev/')));
 
-export function sourceEntry(secret: V1Secret): Entry<MirrorSource> {
+export function sourceEntry(secret: V1Secret, digestKey: Buffer): Entry<MirrorSource> {
   const metadata = secret.metadata ?? {};
   return {
     metadata: identity(secret),
@@ -42,14 +42,14 @@ export function sourceEntry(secret: V1Secret): Entry<MirrorSource> {
       secretType: secret.type ?? 'Opaque',
       labels: { ...metadata.labels },
       annotations: credinjectAnnotations(metadata.annotations),
-      dataHash: mirrorDataHash(secret.data),
+      dataHash: keyedMirrorHash(metadata.name ?? '', secret.data, digestKey),
       problems: validateCredential(secret).map((problem) => problem.rule),
       terminating: Boolean(metadata.deletionTimestamp),
     },
   };
 }
 
-export function mirrorEntry(secret: V1Secret): Entry<ExistingMirror> {
+export function mirrorEntry(secret: V1Secret, digestKey: Buffer): Entry<ExistingMirror> {
   const metadata = secret.metadata ?? {};
   return {
     metadata: identity(secret),
@@ -61,7 +61,7 @@ export function mirrorEntry(secret: V1Secret): Entry<ExistingMirror> {
       secretType: secret.type ?? 'Opaque',
       labels: { ...metadata.labels },
       annotations: credinjectAnnotations(metadata.annotations),
-      dataHash: mirrorDataHash(secret.data),
+      dataHash: keyedMirrorHash(metadata.name ?? '', secret.data, digestKey),
     },
   };
 }
@@ -118,7 +118,7 @@ export interface MirrorInputs {
  * Cluster credentials of the injector namespace only (the one namespace whose Secrets' values we
  * read), every namespace's labels, and every mirror cluster-wide, by label.
  */
-export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, onChange: () => void): MirrorInputs {
+export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, digestKey: Buffer, onChange: () => void): MirrorInputs {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const sourceSelector = `${keys.typeLabel},${keys.scopeLabel}=cluster`;
   return {
@@ -129,7 +129,7 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         labelSelector: sourceSelector,
         listPage: (page) => core.listNamespacedSecret({ ...page, namespace: injectorNamespace }),
       },
-      (object) => sourceEntry(object as V1Secret),
+      (object) => sourceEntry(object as V1Secret, digestKey),
       onChange,
     ),
     namespaces: entryMap(
@@ -144,7 +144,7 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         labelSelector: `${keys.mirrorLabel}=true`,
         listPage: (page) => core.listSecretForAllNamespaces(page),
       },
-      (object) => mirrorEntry(object as V1Secret),
+      (object) => mirrorEntry(object as V1Secret, digestKey),
       onChange,
     ),
   };

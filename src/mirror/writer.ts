@@ -1,7 +1,7 @@
 import { ApiException, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { validateCredential } from '../credentials/validateCredential.js';
 import { keys } from '../contract/keys.js';
-import { isMirrorOf, mirrorSecret, updatedMirror } from './mirrorSecret.js';
+import { isMirrorOf, keyedMirrorHash, mirrorSecret, rehashedMirror, updatedMirror } from './mirrorSecret.js';
 import type { MirrorAction } from './plan.js';
 import { describeApiError } from '../kube/describeApiError.js';
 
@@ -39,7 +39,7 @@ function failure(action: MirrorAction, err: unknown): WriteOutcome {
  * idempotent and guarded: creates never overwrite (409 stays 409), replaces and deletes carry the
  * resourceVersion (and uid) they were planned on.
  */
-export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string) {
+export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, digestKey: Buffer) {
   const core = kubeConfig.makeApiClient(CoreV1Api);
 
   async function readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
@@ -59,6 +59,22 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string) 
     return validateCredential(secret).length === 0 ? secret : undefined;
   }
 
+  /**
+   * Only the hash annotation of a mirror whose data is right: the source is not read, and the
+   * replace carries the mirror as read at the planned resourceVersion, so nothing else changes
+   * and a mirror edited since (its data no longer hashing to the planned hash) is left to the next pass.
+   */
+  async function rehash(action: Extract<MirrorAction, { operation: 'rehash' }>): Promise<WriteOutcome> {
+    const current = await readSecret(action.namespace, action.name);
+    if (!current) return { action, result: 'stale' };
+    if (!isMirrorOf(current.metadata ?? {}, injectorNamespace)) return { action, result: 'foreign' };
+    if (current.metadata?.resourceVersion !== action.resourceVersion || keyedMirrorHash(action.name, current.data, digestKey) !== action.hash) {
+      return { action, result: 'stale' };
+    }
+    await core.replaceNamespacedSecret({ namespace: action.namespace, name: action.name, body: rehashedMirror(current, action.hash) });
+    return { action, result: 'ok' };
+  }
+
   async function write(action: MirrorAction, source: () => Promise<V1Secret | undefined>): Promise<WriteOutcome> {
     const { namespace, name } = action;
     try {
@@ -70,9 +86,10 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string) 
         });
         return { action, result: 'ok' };
       }
+      if (action.operation === 'rehash') return await rehash(action);
       const from = await source();
       if (!from) return { action, result: 'skipped' };
-      const desired = mirrorSecret(from, namespace);
+      const desired = mirrorSecret(from, namespace, digestKey);
       if (action.operation === 'create') {
         try {
           await core.createNamespacedSecret({ namespace, body: desired });

@@ -87,13 +87,16 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   const cluster = () => (kubeConfig ??= parts().loadKubeConfig(config.kubeconfig));
   const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
   const rotating = config.rotation.enabled && clusterMode;
-  // Read (or made) before the informers start, so every credential arrives with its keyed digests.
-  const digestKey = rotating
+  const mirroring = config.mirror.enabled && clusterMode;
+  // Read (or made) before the informers start, so every credential arrives with its keyed digests;
+  // mirroring keys its mirror hash with it too. Only rotation turns on the view's per-key digests
+  // (and Pods' credinject.dev/versions).
+  const digestKey = rotating || mirroring
     ? await obtainDigestKey(runtime.tlsBootstrapClient ?? parts().kubeTlsBootstrapClient(cluster()), config.namespace!, config.rotation.digestKeySecret, logger)
     : undefined;
   view =
     runtime.view ??
-    (config.credentialsFile ? await staticView(config.credentialsFile, logger) : parts().startClusterView(cluster(), { logger, ...informerOptions, ...(digestKey ? { digestKey } : {}) }));
+    (config.credentialsFile ? await staticView(config.credentialsFile, logger) : parts().startClusterView(cluster(), { logger, ...informerOptions, ...(digestKey && rotating ? { digestKey } : {}) }));
   const activeView = view;
   const cleanups: (() => unknown)[] = [() => activeView.stop()];
   // Namespace policy needs the Namespaces' annotations: an informer of its own, against a cluster.
@@ -115,7 +118,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     // elects the replica that runs them all; it never gates readiness, and a follower replica only
     // keeps trying for the Lease.
     const writers: BackgroundWriter[] = [];
-    if (config.mirror.enabled && clusterMode) {
+    if (mirroring && digestKey) {
       writers.push(
         parts().mirrorBackgroundWriter(cluster(), {
           namespace: config.namespace!,
@@ -124,6 +127,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
           metrics,
           informer: informerOptions,
           credentials: activeView.credentials,
+          digestKey,
         }),
       );
     }

@@ -2,7 +2,6 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { run, type ClusterReads } from '../../src/cli/describe.js';
 import { keyDigests, versionDigest } from '../../src/credentials/keyDigests.js';
-import { mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
 import { digestKeyNotice, type DigestKeyAccess } from '../../src/view/digestKeyAccess.js';
 import type { UserObject } from '../../src/view/credentialDetail.js';
 import { certificateUntil } from '../fixtures/expiringMaterial.js';
@@ -38,7 +37,7 @@ function fake(secrets: V1Secret[], users: UserObject[], namespaces: { name: stri
     secret: async (namespace, name) => secrets.find((s) => s.metadata?.namespace === namespace && s.metadata?.name === name),
     users: async () => users,
     namespaces: async () => namespaces,
-    sameName: async (name) => secrets.filter((s) => s.metadata?.name === name).map((s) => ({ namespace: s.metadata!.namespace!, labels: s.metadata?.labels ?? {}, annotations: s.metadata?.annotations ?? {} })),
+    sameName: async (name) => secrets.filter((s) => s.metadata?.name === name).map((s) => ({ namespace: s.metadata!.namespace!, labels: s.metadata?.labels ?? {}, annotations: s.metadata?.annotations ?? {}, ...(s.data ? { data: s.data } : {}) })),
   };
 }
 
@@ -106,12 +105,15 @@ describe('credinject describe', () => {
       labels: { 'credinject.dev/type': 'huggingface', 'credinject.dev/scope': 'cluster' },
       annotations: { 'credinject.dev/namespace-selector': 'team=ml' },
     });
-    const hash = mirrorDataHash(source.data);
-    const copy = (namespace: string, mirrorHash: string, mirror = true) =>
-      stored(exampleSecret('hf-token'), namespace, {
+    // The copies' data decide, not their hash annotation (keyed: describe does not hold the key).
+    const copy = (namespace: string, data: Record<string, string> | undefined, mirror = true) => ({
+      ...stored(exampleSecret('hf-token'), namespace, {
         labels: { 'credinject.dev/type': 'huggingface', ...(mirror ? { 'credinject.dev/mirror': 'true' } : {}) },
-        annotations: mirror ? { 'credinject.dev/mirrored-from': 'credinject-system/hf-token', 'credinject.dev/mirror-hash': mirrorHash } : {},
-      });
+        annotations: mirror ? { 'credinject.dev/mirrored-from': 'credinject-system/hf-token', 'credinject.dev/mirror-hash': 'hmac-sha256:whatever' } : {},
+      }),
+      ...(data ? { data } : {}),
+    });
+    const older = { token: Buffer.from('hf_older_value').toString('base64') };
     const namespaces = [
       { name: 'credinject-system', labels: { team: 'ml' } },
       { name: 'a', labels: { team: 'ml' } },
@@ -120,7 +122,7 @@ describe('credinject describe', () => {
       { name: 'd', labels: { team: 'ml' } },
       { name: 'web', labels: { team: 'web' } },
     ];
-    const reads = fake([source, copy('a', hash), copy('b', 'sha256:old'), copy('d', hash, false)], [], namespaces);
+    const reads = fake([source, copy('a', undefined), copy('b', older), copy('d', undefined, false)], [], namespaces);
     const { out } = await runDescribe(reads, ['hf-token', '-n', 'credinject-system']);
     expect(out).toContain('Scope:        cluster\n');
     expect(out).toContain('Mirrors:      selector "team=ml": 1 up to date, 1 pending, 1 outdated, 1 conflict\n');

@@ -5,7 +5,10 @@
  * webhooks as any Secret (validation, deletion protection, injection). Everything polls with a deadline.
  */
 import { CoordinationV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { keyedMirrorHash, mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
 
 import { pollUntil, startControlPlane, type ControlPlane } from './harness/controlPlane.js';
 import { startCredinjectServer, type CredinjectServer } from './harness/credinjectServer.js';
@@ -95,6 +98,10 @@ describe.skipIf(skipE2E)('cluster credentials mirrored by the Lease-elected repl
     return found ? Number(found.slice(line.length + 1)) : 0;
   }
 
+  /** The digest key every replica shares, as the server made it in its namespace. */
+  const sharedDigestKey = async (): Promise<Buffer> =>
+    Buffer.from((await core.readNamespacedSecret({ namespace: INJECTOR, name: 'credinject-digest-key' })).data?.['key'] ?? '', 'base64');
+
   const decode = (secret: V1Secret, key: string): string => Buffer.from(secret.data?.[key] ?? '', 'base64').toString('utf8');
 
   it('leads with a real Lease in its namespace', async () => {
@@ -115,9 +122,14 @@ describe.skipIf(skipE2E)('cluster credentials mirrored by the Lease-elected repl
     expect(mirror.metadata?.labels).toEqual({ 'credinject.dev/type': 'huggingface', 'credinject.dev/mirror': 'true' });
     expect(mirror.metadata?.annotations).toEqual({
       'credinject.dev/mirrored-from': `${INJECTOR}/${NAME}`,
-      'credinject.dev/mirror-hash': expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      'credinject.dev/mirror-hash': keyedMirrorHash(NAME, mirror.data, await sharedDigestKey()),
       'credinject.dev/description': 'shared Hugging Face token',
     });
+    // Keyed: neither the old unkeyed hash of the data nor a SHA-256 of the value.
+    const hash = mirror.metadata!.annotations!['credinject.dev/mirror-hash']!;
+    expect(hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(hash).not.toBe(mirrorDataHash(mirror.data));
+    expect(hash).not.toContain(createHash('sha256').update(TOKEN).digest('hex'));
     // One reconcile writes every selected namespace: by now a wrong one would have its copy too.
     for (const namespace of [web, frozen, 'kube-system', 'default']) expect(await readSecret(namespace), namespace).toBeUndefined();
     expect(await metric(server, 'credinject_mirror_writes_total{operation="create",result="ok"}')).toBeGreaterThanOrEqual(1);
@@ -170,6 +182,41 @@ describe.skipIf(skipE2E)('cluster credentials mirrored by the Lease-elected repl
     }
     await core.patchNamespacedSecret({ namespace: INJECTOR, name: NAME, body: [{ op: 'add', path: '/stringData', value: { token: TOKEN } }] });
   });
+
+  it('upgrades a mirror written with the old unkeyed hash by setting only its hash annotation, once, never rewriting its data', async () => {
+    const ns = await labelledNamespace('legacy', { team: 'web' });
+    // What an earlier version left behind: the source's data and metadata, the hash unkeyed.
+    const source = await core.readNamespacedSecret({ namespace: INJECTOR, name: NAME });
+    const legacy = await core.createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: {
+          name: NAME,
+          labels: { 'credinject.dev/type': 'huggingface', 'credinject.dev/mirror': 'true' },
+          annotations: {
+            'credinject.dev/mirrored-from': `${INJECTOR}/${NAME}`,
+            'credinject.dev/mirror-hash': mirrorDataHash(source.data),
+            'credinject.dev/description': 'shared Hugging Face token',
+            'example.com/owner': 'kept',
+          },
+        },
+        type: 'Opaque',
+        data: { ...source.data },
+      },
+    });
+    await core.patchNamespace({ name: ns, body: [{ op: 'replace', path: '/metadata/labels/team', value: 'ml' }] });
+    const rehashed = await waitForMirror(ns, (secret) => secret.metadata?.annotations?.['credinject.dev/mirror-hash']?.startsWith('hmac-sha256:') === true);
+    expect(rehashed.metadata?.annotations).toEqual({ ...legacy.metadata?.annotations, 'credinject.dev/mirror-hash': keyedMirrorHash(NAME, source.data, await sharedDigestKey()) });
+    expect(rehashed.data).toEqual(legacy.data);
+    expect(rehashed.metadata?.labels).toEqual(legacy.metadata?.labels);
+    // One write there, a rehash: the resourceVersion moved once and stays through two more resyncs (2 s).
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const later = await core.readNamespacedSecret({ namespace: ns, name: NAME });
+    expect(later.metadata?.resourceVersion).toBe(rehashed.metadata?.resourceVersion);
+    const written = server.logRecords().filter((r) => r.msg === 'mirror written' && r.namespace === ns).map((r) => r.operation);
+    expect(written).toEqual(['rehash']);
+    expect(await metric(server, 'credinject_mirror_writes_total{operation="rehash",result="ok"}')).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 
   it('restores a mirror whose data was edited by hand', async () => {
     const ml = await labelledNamespace('tamper', { team: 'ml' });

@@ -4,20 +4,26 @@ import { mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
 
 const data = { token: Buffer.from('t').toString('base64') };
 const source = { namespace: 'credinject-system', name: 'hf', data, selector: 'team=ml' };
-const mirror = (namespace: string, hash: string, from = 'credinject-system/hf') => ({
+const older = { token: Buffer.from('older').toString('base64') };
+// The annotation is keyed (describe holds no key) and may still be the old unkeyed one: the data decide.
+const mirror = (namespace: string, held: Record<string, string>, from = 'credinject-system/hf', hash = 'hmac-sha256:anything') => ({
   namespace,
   labels: { 'credinject.dev/mirror': 'true' },
   annotations: { 'credinject.dev/mirrored-from': from, 'credinject.dev/mirror-hash': hash },
+  data: held,
 });
 const ml = (name: string) => ({ name, labels: { team: 'ml' } });
 
 describe('mirrorCopies', () => {
   it.each([
-    ['a mirror with the source data', [mirror('a', mirrorDataHash(data))], 'up to date'],
-    ['a mirror with older data', [mirror('a', 'sha256:old')], 'outdated'],
+    ['a mirror with the source data', [mirror('a', data)], 'up to date'],
+    ['a mirror with the source data re-encoded', [mirror('a', { token: `${data.token}\n` })], 'up to date'],
+    ['a mirror with the source data and the old unkeyed hash', [mirror('a', data, undefined, mirrorDataHash(data))], 'up to date'],
+    ['a mirror with older data', [mirror('a', older)], 'outdated'],
+    ['a mirror with older data that claims the source hash', [mirror('a', older, undefined, mirrorDataHash(data))], 'outdated'],
     ['no Secret of the name', [], 'pending'],
     ['a Secret of the name that is not a mirror', [{ namespace: 'a' }], 'conflict'],
-    ['a mirror of another source', [mirror('a', mirrorDataHash(data), 'elsewhere/hf')], 'conflict'],
+    ['a mirror of another source', [mirror('a', data, 'elsewhere/hf')], 'conflict'],
   ])('says %s is %s', (_, sameName, state) => {
     expect(mirrorCopies({ source, namespaces: [ml('a')], sameName })).toEqual([{ namespace: 'a', state }]);
   });

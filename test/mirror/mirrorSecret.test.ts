@@ -1,9 +1,11 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { isMirrorOf, mirrorDataHash, mirrorSecret, updatedMirror } from '../../src/mirror/mirrorSecret.js';
+import { createHash } from 'node:crypto';
+import { isMirrorOf, keyedMirrorHash, mirrorDataHash, mirrorSecret, rehashedMirror, updatedMirror } from '../../src/mirror/mirrorSecret.js';
 import { validateCredential } from '../../src/credentials/validateCredential.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
+const digestKey = Buffer.alloc(32, 7);
 
 function clusterSource(): V1Secret {
   return {
@@ -31,7 +33,7 @@ function clusterSource(): V1Secret {
 }
 
 describe('mirrorSecret', () => {
-  const mirror = mirrorSecret(clusterSource(), 'train');
+  const mirror = mirrorSecret(clusterSource(), 'train', digestKey);
 
   it('is a Secret of the same name, type and data in the target namespace', () => {
     expect(mirror.metadata?.name).toBe('registry');
@@ -47,7 +49,7 @@ describe('mirrorSecret', () => {
   it('carries its source, the data hash and the annotations injection reads, nothing else', () => {
     expect(mirror.metadata?.annotations).toEqual({
       'credinject.dev/mirrored-from': 'credinject-system/registry',
-      'credinject.dev/mirror-hash': mirrorDataHash(clusterSource().data),
+      'credinject.dev/mirror-hash': keyedMirrorHash('registry', clusterSource().data, digestKey),
       'credinject.dev/description': 'pull from the company registry',
       'credinject.dev/mount-path': '/etc/registry',
       'credinject.dev/env-prefix': 'REG_',
@@ -87,9 +89,51 @@ describe('mirrorDataHash', () => {
   });
 });
 
+describe('keyedMirrorHash', () => {
+  const data = { token: b64('hunter2') };
+  const unkeyedSha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+  it('normalises like the unkeyed hash: key order and base64 line breaks do not change it', () => {
+    const long = b64('x'.repeat(80));
+    expect(keyedMirrorHash('hf', { a: b64('1'), b: long }, digestKey)).toBe(keyedMirrorHash('hf', { b: long.replace(/(.{40})/g, '$1\n'), a: b64('1') }, digestKey));
+    expect(keyedMirrorHash('hf', { a: b64('1') }, digestKey)).not.toBe(keyedMirrorHash('hf', { a: b64('2') }, digestKey));
+  });
+
+  it('depends on the shared key and the credential name, so replicas agree and two credentials with equal data do not', () => {
+    expect(keyedMirrorHash('hf', data, Buffer.alloc(32, 7))).toBe(keyedMirrorHash('hf', data, digestKey));
+    expect(keyedMirrorHash('hf', data, Buffer.alloc(32, 8))).not.toBe(keyedMirrorHash('hf', data, digestKey));
+    expect(keyedMirrorHash('other', data, digestKey)).not.toBe(keyedMirrorHash('hf', data, digestKey));
+  });
+
+  it('is never an unkeyed hash of the value or of the data (a short password could be brute-forced from one)', () => {
+    const hash = keyedMirrorHash('hf', data, digestKey);
+    expect(hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    const hex = hash.slice('hmac-sha256:'.length);
+    for (const unkeyed of [unkeyedSha256('hunter2'), unkeyedSha256(data.token), mirrorDataHash(data).slice('sha256:'.length)]) expect(hex).not.toBe(unkeyed);
+    expect(hash).not.toContain('hunter2');
+  });
+});
+
+describe('rehashedMirror', () => {
+  const current: V1Secret = {
+    ...mirror0(),
+    metadata: { ...mirror0().metadata, resourceVersion: '9', managedFields: [{ manager: 'credinject' }], annotations: { ...mirror0().metadata?.annotations, 'credinject.dev/mirror-hash': 'sha256:legacy', 'example.com/note': 'kept' } },
+  };
+  function mirror0(): V1Secret {
+    return mirrorSecret(clusterSource(), 'train', digestKey);
+  }
+
+  it('changes the hash annotation and nothing else (data, type, labels, other annotations, resourceVersion)', () => {
+    const rehashed = rehashedMirror(current, 'hmac-sha256:new');
+    const { managedFields: _dropped, ...metadata } = current.metadata!;
+    expect(rehashed).toEqual({ ...current, metadata: { ...metadata, annotations: { ...current.metadata!.annotations, 'credinject.dev/mirror-hash': 'hmac-sha256:new' } } });
+    expect(rehashed.data).toBe(current.data);
+  });
+});
+
 describe('updatedMirror', () => {
   const current: V1Secret = {
-    ...mirrorSecret(clusterSource(), 'train'),
+    ...mirrorSecret(clusterSource(), 'train', digestKey),
     metadata: {
       name: 'registry',
       namespace: 'train',
@@ -110,7 +154,7 @@ describe('updatedMirror', () => {
   };
   const desiredSource = clusterSource();
   delete desiredSource.metadata!.annotations!['credinject.dev/env-prefix'];
-  const desired = mirrorSecret(desiredSource, 'train');
+  const desired = mirrorSecret(desiredSource, 'train', digestKey);
   const updated = updatedMirror(current, desired);
 
   it('takes data and owned metadata from the desired mirror', () => {

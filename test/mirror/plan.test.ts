@@ -10,7 +10,7 @@ function source(name: string, selector: string | undefined, extra: Partial<Mirro
     secretType: 'Opaque',
     labels: { 'credinject.dev/type': 'huggingface', 'credinject.dev/scope': 'cluster' },
     annotations: selector === undefined ? {} : { 'credinject.dev/namespace-selector': selector },
-    dataHash: 'sha256:one',
+    dataHash: 'hmac-sha256:one',
     problems: [],
     terminating: false,
     ...extra,
@@ -62,10 +62,9 @@ describe('planMirrors', () => {
 
   it.each<[string, Partial<ExistingMirror>]>([
     ['its data changed by hand', { dataHash: 'sha256:edited' }],
-    ['its hash annotation is stale', { annotations: { 'credinject.dev/mirrored-from': `${injector}/hf`, 'credinject.dev/mirror-hash': 'sha256:old' } }],
     ['its type label differs', { labels: { 'credinject.dev/type': 'generic', 'credinject.dev/mirror': 'true' } }],
     ['it carries a credinject annotation the source does not', {
-      annotations: { 'credinject.dev/mirrored-from': `${injector}/hf`, 'credinject.dev/mirror-hash': 'sha256:one', 'credinject.dev/env-prefix': 'X_' },
+      annotations: { 'credinject.dev/mirrored-from': `${injector}/hf`, 'credinject.dev/mirror-hash': 'hmac-sha256:one', 'credinject.dev/env-prefix': 'X_' },
     }],
     ['it carries the scope label', { labels: { 'credinject.dev/type': 'huggingface', 'credinject.dev/mirror': 'true', 'credinject.dev/scope': 'cluster' } }],
   ])('updates a mirror when %s', (_case, change) => {
@@ -74,8 +73,34 @@ describe('planMirrors', () => {
     ]);
   });
 
+  const withHash = (hash: string): Partial<ExistingMirror> => ({ annotations: { 'credinject.dev/mirrored-from': `${injector}/hf`, 'credinject.dev/mirror-hash': hash } });
+
+  it.each<[string, Partial<ExistingMirror>]>([
+    ['carries the old unkeyed sha256 hash', withHash('sha256:4f2a')],
+    ['carries a hash under a digest key since replaced', withHash('hmac-sha256:under-the-old-key')],
+    ['carries no hash at all', { annotations: { 'credinject.dev/mirrored-from': `${injector}/hf` } }],
+  ])('only rehashes a mirror whose data is the source’s but which %s (its data is never rewritten)', (_case, change) => {
+    expect(plan({ sources: [hf], namespaces, mirrors: [mirror(hf, 'train', change)] }).actions).toEqual([
+      { operation: 'rehash', namespace: 'train', name: 'hf', resourceVersion: '7', hash: 'hmac-sha256:one' },
+    ]);
+  });
+
+  it('updates (not only rehashes) a mirror with the old hash whose data or metadata differ too', () => {
+    const edited = mirror(hf, 'train', { ...withHash('sha256:4f2a'), dataHash: 'hmac-sha256:edited' });
+    const described = { ...hf, annotations: { ...hf.annotations, 'credinject.dev/description': 'new' } };
+    expect(plan({ sources: [hf], namespaces, mirrors: [edited] }).actions).toEqual([{ operation: 'update', namespace: 'train', name: 'hf' }]);
+    expect(plan({ sources: [described], namespaces, mirrors: [mirror(hf, 'train', withHash('sha256:4f2a'))] }).actions).toEqual([
+      { operation: 'update', namespace: 'train', name: 'hf' },
+    ]);
+  });
+
+  it('is done after one rehash: the mirror as written back is in sync', () => {
+    const rehashed = mirror(hf, 'train', { ...withHash('hmac-sha256:one'), resourceVersion: '8' });
+    expect(plan({ sources: [hf], namespaces, mirrors: [rehashed] }).actions).toEqual([]);
+  });
+
   it('updates every mirror when the source data changes', () => {
-    const changed = { ...hf, dataHash: 'sha256:two' };
+    const changed = { ...hf, dataHash: 'hmac-sha256:two' };
     const both = [ns('a', { team: 'ml' }), ns('b', { team: 'ml' })];
     expect(plan({ sources: [changed], namespaces: both, mirrors: [mirror(hf, 'a'), mirror(hf, 'b')] }).actions).toEqual([
       { operation: 'update', namespace: 'a', name: 'hf' },

@@ -1,10 +1,11 @@
 import type { V1Namespace, V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { mirrorEntry, namespaceEntry, sourceEntry } from '../../src/mirror/resources.js';
-import { mirrorDataHash } from '../../src/mirror/mirrorSecret.js';
+import { keyedMirrorHash } from '../../src/mirror/mirrorSecret.js';
 
 const value = 'hf_projection_value_never_kept';
 const b64 = (text: string) => Buffer.from(text).toString('base64');
+const digestKey = Buffer.alloc(32, 3);
 
 const source: V1Secret = {
   metadata: {
@@ -22,14 +23,14 @@ const source: V1Secret = {
 
 describe('mirror informer projections', () => {
   it('reduce a cluster credential to metadata, a data hash and its problems, never its values', () => {
-    const entry = sourceEntry(source);
+    const entry = sourceEntry(source, digestKey);
     expect(entry.value).toEqual({
       name: 'hf',
       namespace: 'credinject-system',
       secretType: 'Opaque',
       labels: source.metadata!.labels,
       annotations: { 'credinject.dev/namespace-selector': 'team=ml' },
-      dataHash: mirrorDataHash(source.data),
+      dataHash: keyedMirrorHash('hf', source.data, digestKey),
       problems: [],
       terminating: false,
     });
@@ -39,13 +40,13 @@ describe('mirror informer projections', () => {
 
   it('name the broken rules of an invalid source and see it being deleted', () => {
     const broken = { ...source, metadata: { ...source.metadata, deletionTimestamp: new Date() }, data: {} };
-    expect(sourceEntry(broken).value).toMatchObject({ problems: ['missing-key'], terminating: true });
+    expect(sourceEntry(broken, digestKey).value).toMatchObject({ problems: ['missing-key'], terminating: true });
   });
 
   it('reduce a mirror to identity, type, credinject metadata and the hash of what it holds now', () => {
     const mirror: V1Secret = { ...source, metadata: { ...source.metadata, namespace: 'train', uid: 'u1' }, type: 'Opaque' };
-    const entry = mirrorEntry(mirror);
-    expect(entry.value).toMatchObject({ namespace: 'train', name: 'hf', uid: 'u1', resourceVersion: '5', dataHash: mirrorDataHash(source.data) });
+    const entry = mirrorEntry(mirror, digestKey);
+    expect(entry.value).toMatchObject({ namespace: 'train', name: 'hf', uid: 'u1', resourceVersion: '5', dataHash: keyedMirrorHash('hf', source.data, digestKey) });
     expect(JSON.stringify(entry)).not.toContain(value);
   });
 
