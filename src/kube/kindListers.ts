@@ -6,6 +6,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { abortable } from './abortable.js';
 import { type KindInfo, kindInfo, type UserKind } from '../contract/workloadKinds.js';
 
 export interface ListPage {
@@ -14,8 +15,8 @@ export interface ListPage {
   labelSelector?: string;
 }
 
-/** One page of a list, cluster-wide or in one namespace. */
-export type Lister = (page: ListPage) => Promise<KubernetesListObject<KubernetesObject>>;
+/** One page of a list, cluster-wide or in one namespace; aborted with `signal`. */
+export type Lister = (page: ListPage, signal?: AbortSignal) => Promise<KubernetesListObject<KubernetesObject>>;
 
 interface Apis {
   core: CoreV1Api;
@@ -23,9 +24,10 @@ interface Apis {
   batch: BatchV1Api;
 }
 
+type CallOptions = ReturnType<typeof abortable>;
 type ListerPair = {
-  all(apis: Apis, page: ListPage): Promise<KubernetesListObject<KubernetesObject>>;
-  namespaced(apis: Apis, page: ListPage & { namespace: string }): Promise<KubernetesListObject<KubernetesObject>>;
+  all(apis: Apis, page: ListPage, options: CallOptions): Promise<KubernetesListObject<KubernetesObject>>;
+  namespaced(apis: Apis, page: ListPage & { namespace: string }, options: CallOptions): Promise<KubernetesListObject<KubernetesObject>>;
 };
 
 /**
@@ -35,18 +37,18 @@ type ListerPair = {
 type ListedKind = UserKind | 'Secret' | 'ServiceAccount';
 
 const listers: Readonly<Record<ListedKind, ListerPair>> = {
-  Pod: { all: (a, p) => a.core.listPodForAllNamespaces(p), namespaced: (a, p) => a.core.listNamespacedPod(p) },
-  Secret: { all: (a, p) => a.core.listSecretForAllNamespaces(p), namespaced: (a, p) => a.core.listNamespacedSecret(p) },
+  Pod: { all: (a, p, o) => a.core.listPodForAllNamespaces(p, o), namespaced: (a, p, o) => a.core.listNamespacedPod(p, o) },
+  Secret: { all: (a, p, o) => a.core.listSecretForAllNamespaces(p, o), namespaced: (a, p, o) => a.core.listNamespacedSecret(p, o) },
   ServiceAccount: {
-    all: (a, p) => a.core.listServiceAccountForAllNamespaces(p),
-    namespaced: (a, p) => a.core.listNamespacedServiceAccount(p),
+    all: (a, p, o) => a.core.listServiceAccountForAllNamespaces(p, o),
+    namespaced: (a, p, o) => a.core.listNamespacedServiceAccount(p, o),
   },
-  Deployment: { all: (a, p) => a.apps.listDeploymentForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedDeployment(p) },
-  StatefulSet: { all: (a, p) => a.apps.listStatefulSetForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedStatefulSet(p) },
-  DaemonSet: { all: (a, p) => a.apps.listDaemonSetForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedDaemonSet(p) },
-  ReplicaSet: { all: (a, p) => a.apps.listReplicaSetForAllNamespaces(p), namespaced: (a, p) => a.apps.listNamespacedReplicaSet(p) },
-  Job: { all: (a, p) => a.batch.listJobForAllNamespaces(p), namespaced: (a, p) => a.batch.listNamespacedJob(p) },
-  CronJob: { all: (a, p) => a.batch.listCronJobForAllNamespaces(p), namespaced: (a, p) => a.batch.listNamespacedCronJob(p) },
+  Deployment: { all: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o), namespaced: (a, p, o) => a.apps.listNamespacedDeployment(p, o) },
+  StatefulSet: { all: (a, p, o) => a.apps.listStatefulSetForAllNamespaces(p, o), namespaced: (a, p, o) => a.apps.listNamespacedStatefulSet(p, o) },
+  DaemonSet: { all: (a, p, o) => a.apps.listDaemonSetForAllNamespaces(p, o), namespaced: (a, p, o) => a.apps.listNamespacedDaemonSet(p, o) },
+  ReplicaSet: { all: (a, p, o) => a.apps.listReplicaSetForAllNamespaces(p, o), namespaced: (a, p, o) => a.apps.listNamespacedReplicaSet(p, o) },
+  Job: { all: (a, p, o) => a.batch.listJobForAllNamespaces(p, o), namespaced: (a, p, o) => a.batch.listNamespacedJob(p, o) },
+  CronJob: { all: (a, p, o) => a.batch.listCronJobForAllNamespaces(p, o), namespaced: (a, p, o) => a.batch.listNamespacedCronJob(p, o) },
 };
 
 /** Makes listers for one kubeconfig; the API clients are created once. */
@@ -58,7 +60,9 @@ export function kindListers(kubeConfig: KubeConfig): (kind: ListedKind, namespac
   };
   return (kind, namespace) => {
     const pair = listers[kind];
-    return namespace === undefined ? (page) => pair.all(apis, page) : (page) => pair.namespaced(apis, { ...page, namespace });
+    return namespace === undefined
+      ? (page, signal) => pair.all(apis, page, abortable(signal))
+      : (page, signal) => pair.namespaced(apis, { ...page, namespace }, abortable(signal));
   };
 }
 
@@ -75,6 +79,6 @@ export const namespaceResource = { apiVersion: 'v1', plural: 'namespaces' } as c
 /** Pages of the cluster's Namespaces (cluster-scoped, so not one of the kinds above). */
 export function namespaceLister(kubeConfig: KubeConfig): Lister {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  return (page) => core.listNamespace(page);
+  return (page, signal) => core.listNamespace(page, abortable(signal));
 }
 

@@ -34,8 +34,11 @@ export function startLeadership(kubeConfig: KubeConfig, options: LeadershipOptio
   const identity = `${options.identity ?? hostname()}_${randomUUID().slice(0, 8)}`;
   const log = options.logger.child({ component: 'leadership' });
   let running: { name: string; stop(): Promise<void> }[] = [];
-  return startLeaseElection(
-    options.leaseClient ?? kubeLeaseClient(kubeConfig),
+  // Whatever Lease call is still pending once stop() gave up waiting is aborted, so it does not
+  // keep the process alive after SIGTERM.
+  const calls = new AbortController();
+  const election = startLeaseElection(
+    options.leaseClient ?? kubeLeaseClient(kubeConfig, calls.signal),
     {
       namespace: options.namespace,
       name: leaderLeaseName,
@@ -57,4 +60,11 @@ export function startLeadership(kubeConfig: KubeConfig, options: LeadershipOptio
       },
     },
   );
+  return {
+    isLeader: () => election.isLeader(),
+    async stop() {
+      await election.stop();
+      calls.abort(new Error('leadership stopped'));
+    },
+  };
 }

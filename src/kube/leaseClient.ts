@@ -1,4 +1,5 @@
 import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { abortable } from './abortable.js';
 import type { LeaseClient, LeaseRecord } from './leaseElector.js';
 
 const isStatus = (err: unknown, code: number): boolean => err instanceof ApiException && err.code === code;
@@ -42,13 +43,17 @@ function toLease(namespace: string, name: string, record: LeaseRecord): V1Lease 
   };
 }
 
-/** Lease election's calls over client-node; 404 on read, 409 on create and replace are values. */
-export function kubeLeaseClient(kubeConfig: KubeConfig): LeaseClient {
+/**
+ * Lease election's calls over client-node; 404 on read, 409 on create and replace are values.
+ * Every call is aborted with `signal` (the election's shutdown).
+ */
+export function kubeLeaseClient(kubeConfig: KubeConfig, signal?: AbortSignal): LeaseClient {
   const api = kubeConfig.makeApiClient(CoordinationV1Api);
+  const options = abortable(signal);
   return {
     async read(namespace, name) {
       try {
-        return toRecord(await api.readNamespacedLease({ namespace, name }));
+        return toRecord(await api.readNamespacedLease({ namespace, name }, options));
       } catch (err) {
         if (isStatus(err, 404)) return undefined;
         throw err;
@@ -56,7 +61,7 @@ export function kubeLeaseClient(kubeConfig: KubeConfig): LeaseClient {
     },
     async create(namespace, name, record) {
       try {
-        return toRecord(await api.createNamespacedLease({ namespace, body: toLease(namespace, name, record) }));
+        return toRecord(await api.createNamespacedLease({ namespace, body: toLease(namespace, name, record) }, options));
       } catch (err) {
         if (isStatus(err, 409)) return 'exists';
         throw err;
@@ -64,7 +69,7 @@ export function kubeLeaseClient(kubeConfig: KubeConfig): LeaseClient {
     },
     async replace(namespace, name, record) {
       try {
-        return toRecord(await api.replaceNamespacedLease({ namespace, name, body: toLease(namespace, name, record) }));
+        return toRecord(await api.replaceNamespacedLease({ namespace, name, body: toLease(namespace, name, record) }, options));
       } catch (err) {
         if (isStatus(err, 409)) return 'conflict';
         throw err;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { describeApiError } from './describeApiError.js';
+import { settleWithin } from './settleWithin.js';
 
 /** The fields of a `coordination.k8s.io/v1` Lease that election reads and writes. */
 export interface LeaseRecord {
@@ -35,6 +36,11 @@ export interface LeaseElectorOptions {
   retryPeriodMs: number;
   /** A leader that could not renew for this long stops leading, before others may take over (10 s). */
   renewDeadlineMs: number;
+  /**
+   * How long stop() waits for a step in flight and for the release: an API server that accepts and
+   * never answers must not hold the shutdown. The Lease then expires by itself (1 s default).
+   */
+  stopTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -194,14 +200,21 @@ export function startLeaseElection(
       if (stopped) return;
       stopped = true;
       clearTimeout(timer);
-      await running.catch(() => undefined);
-      if (!leading) return;
-      await stepDown(shuttingDown);
-      try {
-        await elector.release();
-        log.info('released the lease');
-      } catch (err) {
-        log.warn({ error: describeApiError(err) }, 'could not release the lease; it expires by itself');
+      const handOver = async (): Promise<void> => {
+        await running.catch(() => undefined);
+        if (!leading) return;
+        await stepDown(shuttingDown);
+        try {
+          await elector.release();
+          log.info('released the lease');
+        } catch (err) {
+          log.warn({ error: describeApiError(err) }, 'could not release the lease; it expires by itself');
+        }
+      };
+      const timeoutMs = options.stopTimeoutMs ?? 1_000;
+      if ((await settleWithin(handOver(), timeoutMs)) === 'timeout') {
+        leading = false;
+        log.warn({ timeoutMs }, 'the API server did not answer in time; the lease expires by itself');
       }
     },
   };

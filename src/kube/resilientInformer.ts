@@ -1,13 +1,19 @@
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject, type Watch } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { isSilent, silenceCheckIntervalMs, type InformerHealth } from './informerHealth.js';
+import { createRetryGroup, defaultRetryGroupPolicy, type RetryGroup } from './retryGroup.js';
+import { openWatchStream } from './watchStream.js';
 import type { WatchedResource } from './watchedResource.js';
 
 export interface InformerOptions {
   logger: Logger;
+  /** Backoff of an informer of its own group (ignored when `retryGroup` is given). */
   backoff?: BackoffPolicy;
-  /** Restart the watch when nothing (event, bookmark, reconnect) arrived for this long. */
-  watchdogMs?: number;
+  /** Informers of one API server retry together: one reconnecting resets the others' backoff. */
+  retryGroup?: RetryGroup;
+  /** Restart the watch when nothing (event, bookmark, list page) arrived for this long. */
+  silenceMs?: number;
   /** Server-side watch timeout; the API server ends the watch after it and we resume from the RV. */
   watchTimeoutSeconds?: number;
   pageSize?: number;
@@ -19,16 +25,22 @@ export interface RunningInformer {
   readonly name: string;
   /** True once the first full list is in the sink; stays true across reconnects (stale beats down). */
   synced(): boolean;
+  health(): InformerHealth;
+  /** Aborts every pending list and watch request: nothing of this informer stays open after it. */
   stop(): Promise<void>;
 }
 
 type WatchFn = Watch['watch'];
 
+/** 2.5 min: past two of the API server's one-minute bookmarks, well short of the old 10 min. */
+export const defaultSilenceMs = 150_000;
+
 /**
- * client-node's ListWatch with the three things 1.4 lacks: restart after any error with jittered
- * backoff (it only recovers from 410 by itself), a watchdog for watches that hang silently, and a
- * projection applied to every listed and watched object before the cache sees it (its cache would
- * otherwise hold whole Secrets, values included).
+ * client-node's ListWatch with what 1.4 lacks: restart after any error with a backoff shared by
+ * the informers of one API server (it only recovers from 410 by itself), a silence bound for
+ * watches that stall with the connection up, requests that are aborted on stop whatever stage they
+ * are in, a known-good status, and a projection applied to every listed and watched object before
+ * the cache sees it (its cache would otherwise hold whole Secrets, values included).
  */
 export function startResilientInformer<T extends KubernetesObject>(
   kubeConfig: KubeConfig,
@@ -36,115 +48,139 @@ export function startResilientInformer<T extends KubernetesObject>(
   options: InformerOptions,
 ): RunningInformer {
   const log = options.logger.child({ resource: resource.name });
-  const watchdogMs = options.watchdogMs ?? 10 * 60_000;
+  const silenceMs = options.silenceMs ?? defaultSilenceMs;
   const timeoutSeconds = options.watchTimeoutSeconds ?? 300;
   const pageSize = options.pageSize ?? 500;
-  const realWatch = new Watch(kubeConfig);
+  const group = options.retryGroup ?? createRetryGroup({ ...defaultRetryGroupPolicy, ...options.backoff });
+  const stopping = new AbortController();
+  // One controller per list-and-watch attempt: silence aborts the attempt, stop aborts them all.
+  let attempt = new AbortController();
   let synced = false;
+  let current = false;
   let stopped = false;
-  let failures = 0;
   let lastActivity = Date.now();
-  // Each watch call gets a generation; callbacks of a superseded watch are dropped, because 1.4
-  // reports our own abort as an error and would otherwise tear down the watch that replaced it.
-  let generation = 0;
+  let lastEvent: number | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
+  // Anything the API server sent: an event, a bookmark, a list page, a watch's 200.
   const touch = (): void => {
     lastActivity = Date.now();
+    lastEvent = lastActivity;
+  };
+  const attemptSignal = (): AbortSignal => AbortSignal.any([stopping.signal, attempt.signal]);
+  const notCurrent = (): void => {
+    current = false;
+    group.disconnected(resource.name);
   };
 
   async function list(): Promise<KubernetesListObject<T>> {
+    notCurrent(); // the cache is being replaced; it is not known good until the watch is open
+    const signal = attemptSignal();
     const items: T[] = [];
     let page: KubernetesListObject<KubernetesObject>;
     let continueToken: string | undefined;
     do {
-      page = await resource.listPage({
-        limit: pageSize,
-        ...(continueToken ? { _continue: continueToken } : {}),
-        ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
-      });
+      page = await resource.listPage(
+        {
+          limit: pageSize,
+          ...(continueToken ? { _continue: continueToken } : {}),
+          ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
+        },
+        signal,
+      );
       for (const object of page.items) items.push(resource.project(object));
       continueToken = page.metadata?._continue;
       touch(); // a long paginated list is progress, not a hang
     } while (continueToken);
-    failures = 0;
     // Every page of a paginated list is served at the first page's resourceVersion.
     return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: page.metadata?.resourceVersion ?? '' }, items };
   }
 
+  // Returns its controller at once (1.4's returns it only after the response): ListWatch.stop()
+  // can then abort a request that never got an answer.
   const watch: WatchFn = async (path, queryParams, callback, done) => {
-    const current = ++generation;
+    const controller = new AbortController();
+    const signal = AbortSignal.any([attemptSignal(), controller.signal]);
     // The list (if any) is in the cache by the time the informer opens its watch.
     if (!synced) log.info('synced');
     synced = true;
-    touch();
+    lastActivity = Date.now(); // waiting for the answer counts against the bound from here
     const params = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds: jitterSeconds(timeoutSeconds) };
-    const onEvent = (phase: string, object: unknown, raw: unknown): void => {
-      if (current !== generation) return;
-      touch();
-      failures = 0;
-      const isObject = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
-      callback(phase, isObject ? resource.project(object as KubernetesObject) : object, raw);
-    };
-    const onDone = (err: unknown): void => {
-      if (current === generation && !stopped) done(err);
-    };
-    try {
-      return await realWatch.watch(path, params, onEvent, onDone);
-    } catch (err) {
-      // Watch throws before connecting (no cluster in the kubeconfig); make it a watch error so
-      // the informer's error path, not an unhandled rejection, deals with it.
-      onDone(err);
-      return new AbortController();
-    }
+    void openWatchStream(kubeConfig, path, params, signal, {
+      onOpen() {
+        if (signal.aborted) return;
+        touch();
+        if (!current) log.debug('watching');
+        current = true;
+        group.connected(resource.name);
+      },
+      onEvent(phase, object) {
+        if (signal.aborted) return;
+        touch();
+        const isObject = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+        void callback(phase, isObject ? resource.project(object as KubernetesObject) : object, { type: phase, object });
+      },
+      onDone(err) {
+        if (!stopped) done(err);
+      },
+    });
+    return controller;
   };
 
-  const projectingWatch: Watch = { config: kubeConfig, watch };
-  const informer = new ListWatch<T>(resource.path, projectingWatch, list, false, resource.labelSelector);
+  const informer = new ListWatch<T>(resource.path, { config: kubeConfig, watch } as Watch, list, false, resource.labelSelector);
   informer.on('add', (entry) => resource.upsert(entry));
   informer.on('update', (entry) => resource.upsert(entry));
   informer.on('delete', (entry) => resource.remove(entry));
   informer.on('error', (err: unknown) => {
     if (stopped) return;
-    const delay = backoffDelay(failures++, options.backoff ?? defaultBackoff);
+    notCurrent();
+    const delay = group.failed(resource.name);
     // Message and status only: an API error's body can quote the request, never log it whole.
     log.warn({ error: errorSummary(err), retryInMs: delay }, 'watch failed; restarting');
     options.onRestart?.(resource.name);
     scheduleStart(delay);
+  });
+  const leave = group.join(resource.name, () => {
+    // Another informer reached the API server: retry now instead of waiting out a long backoff.
+    if (retryTimer !== undefined) scheduleStart(backoffDelay(0, { initialMs: 200, maxMs: 200 }));
   });
 
   function scheduleStart(delay: number): void {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
-      touch();
-      if (!stopped) void informer.start();
+      if (stopped) return;
+      lastActivity = Date.now(); // the new attempt gets the whole bound
+      attempt = new AbortController();
+      void informer.start();
     }, delay);
     retryTimer.unref();
   }
 
-  const watchdog = setInterval(() => {
-    if (stopped || retryTimer !== undefined || Date.now() - lastActivity < watchdogMs) return;
-    log.warn({ idleMs: Date.now() - lastActivity }, 'watch silent too long; restarting');
-    options.onRestart?.(resource.name);
-    generation++; // drop the old watch's late callbacks
-    void informer.stop().then(() => {
-      if (!stopped) scheduleStart(0);
-    });
-  }, Math.max(50, Math.floor(watchdogMs / 4)));
-  watchdog.unref();
+  const silenceCheck = setInterval(() => {
+    if (stopped || !isSilent(Date.now(), lastActivity, silenceMs, retryTimer !== undefined)) return;
+    log.warn({ idleMs: Date.now() - lastActivity, silenceMs }, 'watch silent too long; restarting');
+    // The aborted list or watch fails like any other, and the error path restarts it.
+    lastActivity = Date.now();
+    notCurrent();
+    attempt.abort(new Error('watch silent too long'));
+  }, silenceCheckIntervalMs(silenceMs));
+  silenceCheck.unref();
 
-  touch();
+  lastActivity = Date.now();
   void informer.start();
 
   return {
     name: resource.name,
     synced: () => synced,
+    health: () => ({ synced, current, lastEventAgeMs: lastEvent === undefined ? undefined : Date.now() - lastEvent }),
     async stop() {
       stopped = true;
-      generation++;
-      clearInterval(watchdog);
+      current = false;
+      clearInterval(silenceCheck);
       clearTimeout(retryTimer);
+      leave();
+      stopping.abort(new Error('informer stopped'));
       await informer.stop();
     },
   };

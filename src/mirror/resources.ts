@@ -4,6 +4,7 @@ import { keys } from '../contract/keys.js';
 import { keyedMirrorHash } from './mirrorSecret.js';
 import type { ExistingMirror, MirrorSource, NamespaceState } from './plan.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
+import { abortable } from '../kube/abortable.js';
 
 /**
  * What the mirror controller watches, each reduced on arrival like the webhook's own caches: a
@@ -127,13 +128,13 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         name: 'mirror-sources',
         path: `/api/v1/namespaces/${injectorNamespace}/secrets`,
         labelSelector: sourceSelector,
-        listPage: (page) => core.listNamespacedSecret({ ...page, namespace: injectorNamespace }),
+        listPage: (page, signal) => core.listNamespacedSecret({ ...page, namespace: injectorNamespace }, abortable(signal)),
       },
       (object) => sourceEntry(object as V1Secret, digestKey),
       onChange,
     ),
     namespaces: entryMap(
-      { name: 'mirror-namespaces', path: '/api/v1/namespaces', listPage: (page) => core.listNamespace(page) },
+      { name: 'mirror-namespaces', path: '/api/v1/namespaces', listPage: (page, signal) => core.listNamespace(page, abortable(signal)) },
       (object) => namespaceEntry(object as V1Namespace),
       onChange,
     ),
@@ -142,7 +143,7 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         name: 'mirror-secrets',
         path: '/api/v1/secrets',
         labelSelector: `${keys.mirrorLabel}=true`,
-        listPage: (page) => core.listSecretForAllNamespaces(page),
+        listPage: (page, signal) => core.listSecretForAllNamespaces(page, abortable(signal)),
       },
       (object) => mirrorEntry(object as V1Secret, digestKey),
       onChange,

@@ -17,6 +17,8 @@ export async function startFakeApiServer(path: string) {
   let oldestWatchable = 0;
   let watchMode: WatchMode = 'serve';
   let failLists = 0;
+  let answering = true;
+  const sockets = new Set<import('node:net').Socket>();
 
   const send = (res: ServerResponse, type: string, object: Json) => res.write(`${JSON.stringify({ type, object })}\n`);
   const key = (o: Json) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -26,6 +28,7 @@ export async function startFakeApiServer(path: string) {
     if (url.pathname !== path) return void res.writeHead(404).end();
     const watch = url.searchParams.get('watch') === 'true';
     requests.push({ watch, query: url.searchParams });
+    if (!answering) return; // accepted, read, and never answered: no status line, no headers
     if (!watch) {
       if (failLists > 0) {
         failLists--;
@@ -50,11 +53,21 @@ export async function startFakeApiServer(path: string) {
     watchers.add(res);
     res.on('close', () => watchers.delete(res));
   });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
 
   return {
     requests,
+    /** false: accept every request and never answer it (an API server that hangs). */
+    setAnswering(value: boolean) {
+      answering = value;
+    },
+    /** TCP connections a client holds open to us now. */
+    openConnections: () => sockets.size,
     kubeConfig(): KubeConfig {
       const kc = new KubeConfig();
       kc.loadFromOptions({

@@ -174,6 +174,26 @@ describe('startLeaseElection', () => {
     expect(events).toEqual([]);
   });
 
+  it('stop() ends when the API server accepts and never answers: the lease is left to expire', async () => {
+    const store = fakeLeaseStore();
+    const events: string[] = [];
+    let hang = false;
+    const inner = store.client();
+    const never = new Promise<never>(() => {});
+    const hangs = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => (...args: A) => (hang ? never : call(...args));
+    const election = startLeaseElection(
+      { read: hangs(inner.read), create: hangs(inner.create), replace: hangs(inner.replace) },
+      { ...lease, ...fast, identity: 'a', logger, stopTimeoutMs: 50 },
+      { onStartedLeading: () => void events.push('started'), onStoppedLeading: async () => void events.push('stopped') },
+    );
+    await eventually(() => election.isLeader(), 'a to lead');
+    hang = true;
+    await eventually(() => store.writes.length >= 1, 'a renewal in flight');
+    await election.stop(); // before the bound this waited for the renewal forever
+    expect(election.isLeader()).toBe(false);
+    expect(store.get(lease.namespace, lease.name)?.holderIdentity).toBe('a');
+  });
+
   it('stops writers, then releases the lease on stop, so the follower leads without waiting for expiry', async () => {
     const store = fakeLeaseStore();
     const events: string[] = [];

@@ -5,6 +5,7 @@ import { startResilientInformer, type RunningInformer } from '../../src/kube/res
 import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
 import { watchedResources } from '../../src/view/watchedResources.js';
 import { createUsageIndex } from '../../src/view/usageIndex.js';
+import { createRetryGroup } from '../../src/kube/retryGroup.js';
 import { eventually, startFakeApiServer } from './fakeApiServer.js';
 
 const secret = (name: string, accessKey = 'AKIA-VALUE-MARKER') => ({
@@ -22,7 +23,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { watchdogMs?: number; pageSize?: number } = {}) {
+async function setup(options: { silenceMs?: number; pageSize?: number } = {}) {
   const api = await startFakeApiServer('/api/v1/secrets');
   const store = createCredentialStore();
   const kubeConfig = api.kubeConfig();
@@ -32,7 +33,7 @@ async function setup(options: { watchdogMs?: number; pageSize?: number } = {}) {
     const informer = startResilientInformer(kubeConfig, secrets, {
       logger: pino({ level: 'silent' }),
       backoff: { initialMs: 20, maxMs: 100 },
-      watchdogMs: options.watchdogMs ?? 60_000,
+      silenceMs: options.silenceMs ?? 60_000,
       pageSize: options.pageSize ?? 500,
       onRestart: (resource) => restarts.push(resource),
     });
@@ -130,7 +131,7 @@ describe('resilient informer', () => {
   });
 
   it('restarts a watch that went silent (watchdog)', async () => {
-    const { api, store, start, restarts } = await setup({ watchdogMs: 300 });
+    const { api, store, start, restarts } = await setup({ silenceMs: 300 });
     api.setWatchMode('hang');
     const informer = start();
     await eventually(() => informer.synced() && api.watchCount() === 1, 'the hanging watch');
@@ -139,6 +140,74 @@ describe('resilient informer', () => {
     expect(restarts).toContain('secrets');
     api.put(secret('after-hang'));
     await eventually(() => store.get('ml', 'after-hang') !== undefined, 'events on the new watch');
+  });
+
+  it.each([
+    ['its first list', false],
+    ['its watch', true],
+  ])('stop() closes %s when the API server accepts and never answers', async (_what, listFirst) => {
+    const { api, start } = await setup();
+    if (!listFirst) api.setAnswering(false);
+    const informer = start();
+    if (listFirst) {
+      await eventually(() => informer.synced(), 'sync');
+      api.setAnswering(false);
+      api.endWatches();
+      await eventually(() => api.requests.filter((r) => r.watch).length === 2, 'the unanswered watch');
+    } else {
+      await eventually(() => api.requests.length === 1, 'the unanswered list');
+    }
+    expect(api.openConnections()).toBeGreaterThan(0);
+    await informer.stop();
+    // The pending request is aborted on stop: its connection goes, nothing keeps the process up.
+    await eventually(() => api.openConnections() === 0, 'the pending connection to close');
+  });
+
+  it('is known good only while watching: not after a watch error, again once the watch is back', async () => {
+    const { api, start } = await setup();
+    const informer = start();
+    await eventually(() => informer.health().current, 'the first watch');
+    expect(informer.health().lastEventAgeMs).toBeDefined();
+    api.setWatchMode('fail');
+    api.endWatches();
+    await eventually(() => !informer.health().current, 'the failed watch');
+    expect(informer.health().synced).toBe(true);
+    api.setWatchMode('serve');
+    await eventually(() => informer.health().current, 'the watch back');
+  });
+
+  it('restarts a watch that gets no answer within the silence bound, and is not known good until one answers', async () => {
+    const { api, start, restarts } = await setup({ silenceMs: 200 });
+    const informer = start();
+    await eventually(() => informer.health().current, 'the first watch');
+    api.setAnswering(false);
+    api.endWatches(); // the informer resumes from its resourceVersion, into a server that never answers
+    await eventually(() => restarts.length > 0, 'the silence bound to restart the unanswered watch');
+    expect(informer.health().current).toBe(false);
+    api.setAnswering(true);
+    await eventually(() => informer.health().current, 'an answered watch');
+  });
+
+  it('retries at once when another informer of its group reconnects, not after its grown backoff', async () => {
+    // A backoff of 30 s or more, so only the group's hurry can make it retry within the poll deadline.
+    const group = createRetryGroup({ initialMs: 60_000, maxMs: 120_000, reachableMaxMs: 120_000 });
+    const failing = await setup();
+    const healthy = await setup();
+    const logger = pino({ level: 'silent' });
+    const kubeConfigOf = (api: typeof failing.api) => api.kubeConfig();
+    const resource = (api: typeof failing.api, name: string) => ({
+      ...watchedResources(kubeConfigOf(api), { credentials: createCredentialStore(), usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() }).secrets,
+      name,
+    });
+    failing.api.failNextLists(1);
+    const slow = startResilientInformer(kubeConfigOf(failing.api), resource(failing.api, 'statefulsets'), { logger, retryGroup: group });
+    cleanups.push(() => slow.stop());
+    await eventually(() => failing.api.requests.length === 1, 'the failed list');
+    expect(slow.synced()).toBe(false);
+    const fast = startResilientInformer(kubeConfigOf(healthy.api), resource(healthy.api, 'pods'), { logger, retryGroup: group });
+    cleanups.push(() => fast.stop());
+    await eventually(() => fast.health().current, 'the other informer to connect');
+    await eventually(() => slow.synced(), 'the failed informer to retry once the other reconnected');
   });
 
   it('stops for good', async () => {
