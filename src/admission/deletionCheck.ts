@@ -36,11 +36,28 @@ export interface DeletionRequest {
  * namespace references it. Namespace teardown and garbage collection are never blocked (a stuck
  * Terminating namespace or an orphan retried forever is worse than a broken pod; see
  * `deletionExemptUsers`), and `allow-delete` is the break glass.
+ *
+ * While the usage view is not known good (`usageCurrent` false: a watch failed, stalled or is
+ * relisting) "no users" may only mean "none seen yet", so that answer is a denial too: a refused
+ * DELETE is retried in a moment, a wrongly allowed one breaks every pod that uses the credential.
  */
-export function deletionCheck(request: DeletionRequest, usage: UsageIndex): Decision {
+export function deletionCheck(request: DeletionRequest, usage: UsageIndex, usageCurrent = true): Decision {
   if (request.username !== undefined && deletionExemptUsers.has(request.username)) return allowed();
   if (request.annotations[keys.allowDelete] === 'true') return allowed();
   const { total, users } = usage.usersOf(request.namespace, request.name, namedUsersLimit);
+  if (total === 0 && !usageCurrent) {
+    return {
+      patch: [],
+      warnings: [],
+      denial: {
+        reason: 'UsageViewRefreshing',
+        message:
+          `credential "${request.name}" in namespace "${request.namespace}" cannot be checked for users right now: ` +
+          `credinject's view of the cluster is being refreshed (a watch of the API server is restarting); ` +
+          `retry shortly, or annotate the Secret ${keys.allowDelete}="true" to delete it anyway`,
+      },
+    };
+  }
   if (total === 0) return allowed();
   const named = users.join(', ');
   const more = total > namedUsersLimit ? ` and ${total - namedUsersLimit} more` : '';

@@ -27,4 +27,9 @@ export interface AdmissionStore {
   usage: UsageIndex;
   /** Absent where there are no ServiceAccounts to read (a credentials file). */
   serviceAccounts?: ServiceAccountLookup;
+  /**
+   * False while a usage informer is not known good (its watch failed, stalled or is relisting):
+   * `usage` may be missing a user, so deletion protection answers conservatively. Absent: true.
+   */
+  usageCurrent?(): boolean;
 }

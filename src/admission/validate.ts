@@ -54,7 +54,7 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
     // protecting by name is the safe reading, whether oldObject is null, {} or has no metadata.
     const labelsKnown = isRecord(request.oldObject) && isRecord(request.oldObject['metadata']);
     if (labelsKnown && old?.labels[keys.typeLabel] === undefined) return allowed();
-    return deletionCheck(protectedSecret(request, namespace, old?.name, old?.annotations ?? {}), store.usage);
+    return deletionCheck(protectedSecret(request, namespace, old?.name, old?.annotations ?? {}), store.usage, store.usageCurrent?.() ?? true);
   }
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return allowed();
   const meta = objectMeta(request.object);
@@ -63,7 +63,7 @@ function validateSecret(request: AdmissionRequest, namespace: string, store: Adm
     // deletion, so it is guarded like one.
     if (old?.labels[keys.typeLabel] === undefined) return allowed();
     const annotations = { ...old.annotations, ...meta.annotations };
-    return deletionCheck(protectedSecret(request, namespace, meta.name ?? old.name, annotations), store.usage);
+    return deletionCheck(protectedSecret(request, namespace, meta.name ?? old.name, annotations), store.usage, store.usageCurrent?.() ?? true);
   }
   const problems = validateCredential(request.object as V1Secret);
   const name = meta.name ?? request.name ?? meta.generateName ?? '';

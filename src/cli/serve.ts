@@ -106,5 +106,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   await signal;
   await server.close();
+  // Every request of ours is aborted by now; should anything still hold the event loop (a write
+  // to an API server that never answers), exit anyway rather than wait for the kubelet's SIGKILL.
+  setTimeout(() => {
+    process.stderr.write('credinject serve: exiting with requests to the API server still open\n');
+    process.exit(0);
+  }, exitBackstopMs).unref();
   return 0;
 }
+
+/** After close(): the longest a leftover handle may keep the process alive. */
+const exitBackstopMs = 1_000;

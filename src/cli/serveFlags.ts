@@ -64,6 +64,14 @@ export const serveFlags: readonly ServeFlag[] = [
     parse: parseDuration,
   },
   { name: 'deny-expired', type: 'boolean', help: 'refuse a Pod that would get an expired credential\n(default: warn)', path: 'expiry.denyExpired' },
+  {
+    name: 'watch-silence-timeout',
+    type: 'string',
+    arg: 'S',
+    help: 'seconds a watch may hear nothing (not even a bookmark) before it\nis restarted and the server reports not ready (150)',
+    path: 'watchSilenceMs',
+    parse: seconds,
+  },
   { name: 'shutdown-delay', type: 'string', arg: 'S', help: 'seconds to keep serving after SIGTERM, not ready (5)', path: 'shutdownDelayMs', parse: seconds },
   {
     name: 'mirror-cluster-credentials',

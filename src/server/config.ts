@@ -51,7 +51,16 @@ export const ServeConfig = z
     shutdownDelayMs: z.number().int().min(0).default(5_000),
     /** Then wait at most this long for in-flight requests before closing connections. */
     shutdownTimeoutMs: z.number().int().positive().default(15_000),
-    watchdogMs: z.number().int().positive().default(10 * 60_000),
+    /**
+     * A watch that heard nothing (no event, no bookmark) for this long is dead: restarted, and the
+     * view not known good until it is back. Bookmarks come about every minute on a quiet watch.
+     */
+    watchSilenceMs: z
+      .number({ error: 'must be a number of seconds' })
+      .int()
+      .min(1000, { error: 'must be at least 1 second' })
+      .max(30 * 60_000, { error: 'must be at most 1800 seconds' })
+      .default(150_000),
     /** Credentials near or past their expiry when a Pod gets them (DESIGN §1, Expiry). */
     expiry: z
       .object({

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { MirrorMetrics } from '../mirror/metrics.js';
 import type { CredentialExpiryPoint } from '../view/expiryPoints.js';
 import type { RotationMetrics } from '../rotation/metrics.js';
+import type { InformerHealth } from '../kube/informerHealth.js';
 
 /** Outcome of one admission request, as counted. */
 export type AdmissionResult = 'allowed' | 'patched' | 'denied' | 'invalid' | 'error';
@@ -10,7 +11,7 @@ export type WebhookName = 'mutate' | 'validate';
 /** What the gauges read at scrape time, so nothing has to push sizes on every change. */
 export interface MetricsSource {
   indexSizes(): { credentials: number; users: number; referencedCredentials: number };
-  syncState(): Record<string, boolean>;
+  informerHealth(): Record<string, InformerHealth>;
   /** Credentials that carry an expiry (mirrors left out: their source is counted). */
   credentialExpiries?(): readonly CredentialExpiryPoint[];
 }
@@ -112,15 +113,32 @@ export function createMetrics(source: MetricsSource): ServerMetrics {
     registers,
   });
   const staleSeries = new Set<string>();
-  new Gauge({
-    name: 'credinject_informer_synced',
-    help: '1 once the informer of a resource has listed it; the server is ready when all are 1.',
-    labelNames: ['resource'] as const,
-    registers,
-    collect() {
-      for (const [resource, synced] of Object.entries(source.syncState())) this.set({ resource }, synced ? 1 : 0);
-    },
-  });
+  // One series per informer, read at scrape time from its health.
+  const informerGauge = (name: string, help: string, value: (health: InformerHealth) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['resource'] as const,
+      registers,
+      collect() {
+        this.reset(); // an informer without a value has no series, not a stale one
+        for (const [resource, health] of Object.entries(source.informerHealth())) {
+          const v = value(health);
+          if (v !== undefined) this.set({ resource }, v);
+        }
+      },
+    });
+  informerGauge('credinject_informer_synced', '1 once the informer of a resource has listed it; the server is ready when all are 1 and current.', (h) => (h.synced ? 1 : 0));
+  informerGauge(
+    'credinject_informer_current',
+    '1 while the informer of a resource is known good: listed and watching, its watch neither failed nor silent past --watch-silence-timeout.',
+    (h) => (h.current ? 1 : 0),
+  );
+  informerGauge(
+    'credinject_informer_last_event_age_seconds',
+    'Seconds since the informer of a resource last heard from the API server (event, bookmark, list page or watch answer).',
+    (h) => (h.lastEventAgeMs === undefined ? undefined : h.lastEventAgeMs / 1000),
+  );
   new Gauge({
     name: 'credinject_credential_expiry_timestamp_seconds',
     help: 'When a credential expires (earliest certificate notAfter or token exp), in seconds since the epoch.',

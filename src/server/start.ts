@@ -15,6 +15,10 @@ import { createAuditLogger, createLogger, flushLogger, stdoutDestination } from 
 import { createMetrics } from './metrics.js';
 import { createOpsServer } from './opsServer.js';
 import { closeGracefully, listen } from './shutdown.js';
+import { notReadyReason as readinessProblem } from './readiness.js';
+import { createRetryGroup } from '../kube/retryGroup.js';
+import { settleWithin } from '../kube/settleWithin.js';
+import type { InformerHealth } from '../kube/informerHealth.js';
 import { secureContextOptions } from './tls/contextOptions.js';
 import type { TlsBootstrapClient } from './tls/selfSignedBootstrap.js';
 import { prepareServingTls } from './tls/servingTls.js';
@@ -45,6 +49,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long shutdown waits for each clean-up (Event flush, writers) once the drain is over. */
+const cleanupTimeoutMs = 1_000;
+
 /** The view of `--credentials-file`; what it had to skip is logged, not a reason to refuse to start. */
 async function staticView(path: string, logger: Logger): Promise<KubeView> {
   const view = await loadFileView(path);
@@ -63,14 +70,14 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   // Metrics read the view at scrape time and the view reports restarts to the metrics, so the
   // metrics come first and find the view through this variable.
   let view: KubeView | undefined;
-  let syncState = (): Record<string, boolean> => view?.syncState() ?? {};
+  let informerHealth = (): Record<string, InformerHealth> => view?.informerHealth() ?? {};
   let draining = false;
   const metrics = createMetrics({
     indexSizes() {
       const usage = view?.usage.sizes() ?? { users: 0, credentials: 0 };
       return { credentials: view?.credentials.size() ?? 0, users: usage.users, referencedCredentials: usage.credentials };
     },
-    syncState: () => syncState(),
+    informerHealth: () => informerHealth(),
     credentialExpiries: () => expiryPoints(view?.credentials.list() ?? []),
   });
 
@@ -85,7 +92,13 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   };
   let kubeConfig: KubeConfig | undefined;
   const cluster = () => (kubeConfig ??= parts().loadKubeConfig(config.kubeconfig));
-  const informerOptions = { watchdogMs: config.watchdogMs, onRestart: (resource: string) => metrics.countInformerRestart(resource) };
+  // One retry group: every informer talks to the same API server, so one reconnecting means the
+  // server is back for all of them (issue 11: backoff grown during an outage kept views off for 30 s).
+  const informerOptions = {
+    silenceMs: config.watchSilenceMs,
+    retryGroup: createRetryGroup(),
+    onRestart: (resource: string) => metrics.countInformerRestart(resource),
+  };
   const rotating = config.rotation.enabled && clusterMode;
   const mirroring = config.mirror.enabled && clusterMode;
   // Read (or made) before the informers start, so every credential arrives with its keyed digests;
@@ -104,7 +117,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   if (namespacePolicies) {
     const { informer } = namespacePolicies;
     cleanups.push(() => informer.stop());
-    syncState = () => ({ ...activeView.syncState(), [informer.name]: informer.synced() });
+    informerHealth = () => ({ ...activeView.informerHealth(), [informer.name]: informer.health() });
   }
   const policies = runtime.namespacePolicies ?? namespacePolicies?.policies;
   // Events (DeletionBlocked) are written by the replica that answered; flushed on the way out.
@@ -184,14 +197,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     const httpsPort = await listen(https, config.port, config.address);
     cleanups.push(() => closeGracefully(https, 1000));
 
-    const notReadyReason = (): string | undefined => {
-      if (draining) return 'shutting down';
-      const pending = Object.entries(syncState()).filter(([, synced]) => !synced);
-      if (pending.length > 0) {
-        return `waiting for informers: ${pending.map(([name]) => name).join(', ')}`;
-      }
-      return undefined;
-    };
+    const notReadyReason = (): string | undefined => readinessProblem(draining, informerHealth());
     const ops = createOpsServer({ registry: metrics.registry, notReadyReason });
     const metricsPort = await listen(ops, config.metricsPort, config.metricsAddress);
     logger.info({ httpsPort, metricsPort, tls: config.tls.mode, static: Boolean(config.credentialsFile), mirroring: config.mirror.enabled, rotation: rotating }, 'serving');
@@ -205,11 +211,16 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
         closing ??= (async () => {
           draining = true;
           logger.info({ delayMs: config.shutdownDelayMs }, 'shutting down: readiness false, draining');
-          // First: the next leader takes the released Lease while this replica drains.
-          await stopLeading?.();
+          // The Lease goes while this replica drains, so the next leader takes it meanwhile; its
+          // wait is bounded, so an API server that never answers costs no more than the delay.
+          const leaving = stopLeading?.();
           if (config.shutdownDelayMs > 0) await delay(config.shutdownDelayMs);
+          await leaving;
           await closeGracefully(https, config.shutdownTimeoutMs);
-          for (const cleanup of cleanups.reverse()) await cleanup();
+          // Informers abort their requests; anything else that waits on the API server gets a bound.
+          for (const cleanup of cleanups.reverse()) {
+            if ((await settleWithin(Promise.resolve().then(cleanup), cleanupTimeoutMs)) === 'timeout') logger.warn('a clean-up step did not finish in time; going on');
+          }
           await closeGracefully(ops, 1000);
           logger.info('stopped');
           await flushLogger(logger);

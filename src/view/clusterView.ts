@@ -17,16 +17,19 @@ export function startClusterView(kubeConfig: KubeConfig, options: InformerOption
   const { digestKey, ...informerOptions } = options;
   const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts, ...(digestKey ? { digestKey } : {}) });
   // Secrets first, then Pods and workloads: the order informers start in (and report sync).
-  const informers = [
-    startResilientInformer(kubeConfig, resources.secrets, informerOptions),
+  const secrets = startResilientInformer(kubeConfig, resources.secrets, informerOptions);
+  const usageInformers = [
     ...resources.users.map((resource) => startResilientInformer(kubeConfig, resource, informerOptions)),
     startResilientInformer(kubeConfig, resources.serviceAccounts, informerOptions),
   ];
+  const informers = [secrets, ...usageInformers];
   return {
     credentials,
     usage,
     serviceAccounts,
-    syncState: () => Object.fromEntries(informers.map((informer) => [informer.name, informer.synced()])),
+    informerHealth: () => Object.fromEntries(informers.map((informer) => [informer.name, informer.health()])),
+    // The Secrets informer is not a usage informer: who uses a credential is known from the others.
+    usageCurrent: () => usageInformers.every((informer) => informer.health().current),
     async stop() {
       await Promise.all(informers.map((informer) => informer.stop()));
     },

@@ -45,7 +45,7 @@ export function fileView(objects: readonly unknown[], defaultNamespace: string =
       ...objectUsage(object, info.kind),
     });
   }
-  return { credentials, usage, problems, syncState: () => ({}), stop: async () => {} };
+  return { credentials, usage, problems, informerHealth: () => ({}), usageCurrent: () => true, stop: async () => {} };
 }
 
 /** The file view of a manifest file (or `-` for stdin). */

@@ -1,4 +1,5 @@
 import type { AdmissionStore } from '../admission/store.js';
+import type { InformerHealth } from '../kube/informerHealth.js';
 import type { CredentialStore } from './credentialStore.js';
 import type { MutableUsageIndex } from './usageIndex.js';
 
@@ -9,7 +10,7 @@ import type { MutableUsageIndex } from './usageIndex.js';
 export interface KubeView extends AdmissionStore {
   credentials: CredentialStore;
   usage: MutableUsageIndex;
-  /** Per watched resource: has its first list landed? */
-  syncState(): Record<string, boolean>;
+  /** Per watched resource: listed? watching now (known good)? how long since it heard from the API? */
+  informerHealth(): Record<string, InformerHealth>;
   stop(): Promise<void>;
 }

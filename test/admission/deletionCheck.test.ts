@@ -55,6 +55,28 @@ describe('deletionCheck', () => {
     expect(denial?.message).not.toContain('Pod/web-5');
   });
 
+  describe('while the usage view is being refreshed (a usage informer is not known good)', () => {
+    it('denies deleting a credential it sees no user of, saying why and what to do', () => {
+      const { denial } = deletionCheck(request(), createUsageIndex(), false);
+      expect(denial?.reason).toBe('UsageViewRefreshing');
+      expect(denial?.message).toContain('credential "aws-s3" in namespace "ml"');
+      expect(denial?.message).toContain('is being refreshed');
+      expect(denial?.message).toContain('retry shortly');
+      expect(denial?.message).toContain('credinject.dev/allow-delete="true"');
+    });
+
+    it('still names the users it does know', () => {
+      expect(deletionCheck(request(), indexWith(2), false).denial?.reason).toBe('CredentialInUse');
+    });
+
+    it.each([
+      ['allow-delete', request({ annotations: { 'credinject.dev/allow-delete': 'true' } })],
+      ['the namespace controller', request({ username: 'system:serviceaccount:kube-system:namespace-controller' })],
+    ])('lets %s through', (_who, deletion) => {
+      expect(deletionCheck(deletion, createUsageIndex(), false).denial).toBeUndefined();
+    });
+  });
+
   it('lets the break-glass annotation through', () => {
     expect(deletionCheck(request({ annotations: { 'credinject.dev/allow-delete': 'true' } }), indexWith(3)).denial).toBeUndefined();
   });

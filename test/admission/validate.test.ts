@@ -69,6 +69,11 @@ describe('validate: credential Secrets', () => {
     expect(validate(requestOf('secret-delete'), fixtureView()).denial).toBeUndefined();
   });
 
+  it('denies DELETE of a credential with no known user while the usage view is not current', () => {
+    const store = { ...fixtureView(), usageCurrent: () => false };
+    expect(validate(requestOf('secret-delete'), store).denial?.reason).toBe('UsageViewRefreshing');
+  });
+
   it('allows DELETE with allow-delete "true" on the stored Secret', () => {
     const request = requestOf('secret-delete');
     (request.oldObject as any).metadata.annotations = { 'credinject.dev/allow-delete': 'true' };

@@ -20,7 +20,7 @@ describe('docs/reference.md', () => {
   });
 
   it('lists every metric of our own', async () => {
-    const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), syncState: () => ({}) });
+    const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), informerHealth: () => ({}) });
     const names = (await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name).filter((name) => name.startsWith('credinject_'));
     expect(names.length).toBeGreaterThan(0);
     expect(missing(names)).toEqual([]);

@@ -4,11 +4,20 @@ import type { KubeView } from '../../src/view/view.js';
 import { fixtureView, loadReview } from '../admission/reviews.js';
 import { startTestServer } from './testServer.js';
 
-/** The fixture view, but with informers that have not synced until told. */
-function syncingView(): KubeView & { markSynced(): void } {
+/** The fixture view, but with informers that have not synced until told, and a watch that can restart. */
+function syncingView(): KubeView & { markSynced(): void; restartWatch(): void } {
   const view = fixtureView();
   let synced = false;
-  return { ...view, syncState: () => ({ secrets: true, pods: synced }), markSynced: () => void (synced = true) };
+  let current = false;
+  return {
+    ...view,
+    informerHealth: () => ({
+      secrets: { synced: true, current: true, lastEventAgeMs: 1500 },
+      pods: { synced, current, lastEventAgeMs: synced ? 250 : undefined },
+    }),
+    markSynced: () => void (synced = current = true),
+    restartWatch: () => void (current = false),
+  };
 }
 
 describe('operations port', () => {
@@ -23,6 +32,18 @@ describe('operations port', () => {
     const res = await request(t.opsUrl).get('/readyz').expect(503);
     expect(res.text).toBe('not ready: waiting for informers: pods\n');
     expect(t.server.ready()).toBe(false);
+    view.markSynced();
+    await request(t.opsUrl).get('/readyz').expect(200);
+  });
+
+  it('is not ready while a watch restarts after it had synced (the view may be missing changes)', async () => {
+    const view = syncingView();
+    view.markSynced();
+    const t = await startTestServer({}, view);
+    await request(t.opsUrl).get('/readyz').expect(200);
+    view.restartWatch();
+    const res = await request(t.opsUrl).get('/readyz').expect(503);
+    expect(res.text).toBe('not ready: caches not synced, watch restarting: pods\n');
     view.markSynced();
     await request(t.opsUrl).get('/readyz').expect(200);
   });
@@ -58,6 +79,10 @@ describe('operations port', () => {
     expect(text).toContain('credinject_index_size{index="referenced_credentials"} 2');
     expect(text).toContain('credinject_informer_synced{resource="secrets"} 1');
     expect(text).toContain('credinject_informer_synced{resource="pods"} 0');
+    expect(text).toContain('credinject_informer_current{resource="secrets"} 1');
+    expect(text).toContain('credinject_informer_current{resource="pods"} 0');
+    expect(text).toContain('credinject_informer_last_event_age_seconds{resource="secrets"} 1.5');
+    expect(text).not.toContain('credinject_informer_last_event_age_seconds{resource="pods"}');
   });
 });
 

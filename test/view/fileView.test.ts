@@ -13,7 +13,7 @@ describe('file view', () => {
   });
 
   it('is ready at once: there is nothing to sync', () => {
-    expect(fixtureView().syncState()).toEqual({});
+    expect(fixtureView().informerHealth()).toEqual({});
   });
 
   it('indexes Pods and workloads of the file as users, and skips Secrets without the label', () => {

@@ -37,7 +37,7 @@ async function secretVolume(pair: KeyPair) {
 }
 
 async function serveFiles(files: { certFile: string; keyFile: string }, pollMs: number) {
-  const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), syncState: () => ({}) });
+  const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), informerHealth: () => ({}) });
   const tls = await prepareServingTls(
     { mode: 'files', ...files, pollMs },
     { logger: pino({ level: 'silent' }), metrics, namespace: undefined, bootstrapClient: () => { throw new Error('unused'); } },

@@ -13,7 +13,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 describe('self-signed serving TLS of a running replica', () => {
   it('serves the certificate a peer renewed into the shared Secret, without a restart', async () => {
     const { client, secrets, calls } = fakeTlsClient({});
-    const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), syncState: () => ({}) });
+    const metrics = createMetrics({ indexSizes: () => ({ credentials: 0, users: 0, referencedCredentials: 0 }), informerHealth: () => ({}) });
     const config = { mode: 'self-signed' as const, secretName: 'credinject-tls', serviceName: 'credinject', recheckMs: 20 };
     const tls = await prepareServingTls(config, { logger, metrics, namespace: 'credinject-system', bootstrapClient: () => client });
     const served: SecureContextOptions[] = [];
