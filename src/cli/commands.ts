@@ -97,7 +97,7 @@ export const commands: Record<string, Command> = {
   dashboard: {
     describe: 'serve the local read-only credentials page',
     load: () => import('./dashboard.js'),
-    flags: [help, ...cluster, { names: ['-A', '--all-namespaces'] }, free(['--port'])],
+    flags: [help, ...cluster, { names: ['-A', '--all-namespaces'] }, free(['--port']), free(['--digest-key-secret'])],
   },
   certs: {
     describe: 'print a dev CA and serving certificate',

@@ -4,17 +4,20 @@ import { pino } from 'pino';
 import { startLiveView } from '../dashboard/liveView.js';
 import { startDashboardServer } from '../dashboard/server.js';
 import { createLogger } from '../server/logger.js';
+import { defaultDigestKeySecret, parseDigestKeyRef } from '../view/digestKeyAccess.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
 
 const usage = `usage: credinject dashboard [--port N] [--kubeconfig F] [--context C] [-n NS | -A]
 
 Serves a read-only credentials page on 127.0.0.1, with your kubeconfig and its RBAC: the table of
-credential Secrets (status, scope, users), live from watches, and a detail view of each. Secret
-values never reach the page. Prints the URL with this run's token; requests without it get 403.
+credential Secrets (status, scope, users, how many run an older version), live from watches, and a
+detail view of each. Secret values never reach the page. Prints the URL with this run's token; requests without it get 403.
 
 ${clusterUsage}
   -A, --all-namespaces     every namespace you may list
   --port N                 port on 127.0.0.1 (default 0: a free one)
+  --digest-key-secret S    [namespace/]name of the digest key Secret, read with your RBAC, for Stale
+                           (default ${defaultDigestKeySecret})
 
 examples:
   credinject dashboard                     # the current namespace
@@ -49,6 +52,7 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
         ...clusterOptions,
         port: { type: 'string', default: '0' },
         'all-namespaces': { type: 'boolean', short: 'A' },
+        'digest-key-secret': { type: 'string', default: defaultDigestKeySecret },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -69,6 +73,11 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
     io.stderr.write('credinject dashboard: choose -n NAMESPACE or -A, not both\n');
     return 2;
   }
+  const digestKey = parseDigestKeyRef(values['digest-key-secret']);
+  if ('error' in digestKey) {
+    io.stderr.write(`credinject dashboard: ${digestKey.error}\n`);
+    return 2;
+  }
   let target;
   try {
     target = clusterTarget(values);
@@ -82,7 +91,7 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
   const logger = createLogger('warn', pino.destination(2));
   let source;
   try {
-    source = await startLiveView(kubeConfig, { namespace, logger });
+    source = await startLiveView(kubeConfig, { namespace, logger, digestKey });
   } catch (err) {
     io.stderr.write(`credinject dashboard: ${firstLine(err)}\n`);
     return 1;

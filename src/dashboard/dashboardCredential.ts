@@ -17,10 +17,14 @@ export interface DashboardCredential extends CredentialEntry {
 export type DigestKey = Buffer;
 export const newDigestKey = (): DigestKey => randomBytes(32);
 
-/** Secret → what the dashboard keeps of it; the values are read once for validation and the digest. */
-export function dashboardCredential(secret: V1Secret, digestKey: DigestKey): DashboardCredential {
+/**
+ * Secret → what the dashboard keeps of it; the values are read once for validation and the digests.
+ * With the shared digest key (`sharedKey`, when the user may read it) the entry keeps the per-key
+ * keyed digests staleness compares, as the webhook's projection does; they stay on the server too.
+ */
+export function dashboardCredential(secret: V1Secret, digestKey: DigestKey, sharedKey?: Buffer): DashboardCredential {
   const entry: DashboardCredential = {
-    ...credentialEntry(secret),
+    ...credentialEntry(secret, sharedKey),
     dataDigest: createHmac('sha256', digestKey).update(mirrorDataHash(secret.data)).digest('hex'),
   };
   return entry;

@@ -5,6 +5,8 @@ import { injectionFor, kindsOf, type ConsumptionKind, type Injection } from '../
 import { copiesBySource, sourceOf, type Propagation } from './propagation.js';
 import { credentialRow, propagations, type CredentialRow } from './rows.js';
 import type { DashboardSnapshot, UserRecord } from './snapshot.js';
+import { stalenessById } from './staleness.js';
+import { stalenessText, type CredentialStaleness, type UserStaleness } from '../view/staleness.js';
 
 /** How a user references a credential: through `credinject.dev/inject` (or render), or by hand in its spec. */
 export type Consumption = 'annotation' | 'direct reference';
@@ -19,6 +21,8 @@ export interface UserLink {
   via: Consumption;
   /** What it takes (env, files, rendered, pull secret), from its annotations through the engine. */
   how: ConsumptionKind[];
+  /** Whether it runs the current version (view/staleness.ts): state, changed key names, and the sentence. */
+  version?: Omit<UserStaleness, 'kind' | 'name'> & { text: string };
 }
 
 /** The detail view of one credential: all `describe` tells, never a value. */
@@ -61,15 +65,22 @@ function consumptionOf(user: UserRecord, credential: string): Consumption | unde
 
 const compareLinks = (a: UserLink, b: UserLink): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function usersOf(credential: DashboardCredential, snapshot: DashboardSnapshot): UserLink[] {
+function usersOf(credential: DashboardCredential, snapshot: DashboardSnapshot, staleness: CredentialStaleness | undefined): UserLink[] {
   const { namespace, name } = credential.info;
+  const standing = new Map((staleness?.users ?? []).map((user) => [`${user.kind}/${user.name}`, user]));
   return snapshot.users
     .filter((user) => user.namespace === namespace)
     .flatMap((user) => {
       const via = consumptionOf(user, name);
       if (!via) return [];
       const how: ConsumptionKind[] = via === 'annotation' ? kindsOf(injectionFor(credential.info, user.request)) : ['direct reference'];
-      return [{ id: userId(user), namespace, kind: user.kind, name: user.name, via, how }];
+      const link: UserLink = { id: userId(user), namespace, kind: user.kind, name: user.name, via, how };
+      const found = standing.get(`${user.kind}/${user.name}`);
+      if (found) {
+        const { kind: _kind, name: _name, ...version } = found;
+        link.version = { ...version, text: stalenessText(found) };
+      }
+      return [link];
     })
     .sort(compareLinks);
 }
@@ -84,8 +95,9 @@ export function credentialDetail(snapshot: DashboardSnapshot, id: string): Crede
   if (!credential) return undefined;
   const { info } = credential;
   const propagation = propagations(snapshot).get(id);
+  const staleness = stalenessById(snapshot).get(id);
   const detail: CredentialDetail = {
-    row: credentialRow(credential, snapshot, propagation),
+    row: credentialRow(credential, snapshot, propagation, staleness),
     secretType: info.secretType,
     keys: [...info.keys],
     problems: info.problems.map((problem) => (problem.key === undefined ? { message: problem.message } : { key: problem.key, message: problem.message })),
@@ -93,7 +105,7 @@ export function credentialDetail(snapshot: DashboardSnapshot, id: string): Crede
       .filter(([key]) => !hiddenSettings.has(key))
       .map(([key, value]) => ({ key, value }))
       .sort((a, b) => (a.key < b.key ? -1 : 1)),
-    users: usersOf(credential, snapshot),
+    users: usersOf(credential, snapshot, staleness),
   };
   const injects = info.problems.length === 0 ? injectionFor(info, { [keys.inject]: info.name }) : undefined;
   if (injects) detail.injects = injects;

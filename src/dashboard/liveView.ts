@@ -10,6 +10,8 @@ import { startResilientInformer, type RunningInformer } from '../kube/resilientI
 import type { WatchedResource } from '../kube/watchedResource.js';
 import { serviceAccountEntry, usageEntry } from '../view/projections.js';
 import { createUsageIndex } from '../view/usageIndex.js';
+import { readDigestKey, type DigestKeyRef } from '../view/digestKeyAccess.js';
+import { versionedSource } from '../view/versionedUsers.js';
 import { dashboardCredential, newDigestKey, type DashboardCredential } from './dashboardCredential.js';
 import type { AccessDenial, DashboardSnapshot, NamespaceRecord, UserRecord } from './snapshot.js';
 
@@ -29,6 +31,8 @@ export interface LiveViewOptions {
   /** Changes closer together than this are one notification (a rollout is many events). */
   debounceMs?: number;
   now?: () => Date;
+  /** The digest key Secret, read once with the user's credentials for staleness; without it, Stale is "?". */
+  digestKey?: DigestKeyRef;
 }
 
 type ListedKind = Parameters<ReturnType<typeof kindListers>>[0];
@@ -73,6 +77,9 @@ const userKey = (namespace: string, kind: string, name: string): string => `${na
 export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOptions): Promise<DashboardSource> {
   const lister = kindListers(kubeConfig);
   const digestKey = newDigestKey();
+  const shared = options.digestKey ? await readDigestKey(kubeConfig, options.digestKey) : undefined;
+  const sharedKey = shared && 'key' in shared ? shared.key : undefined;
+  const digestKeyNotice = options.digestKey && shared && 'notice' in shared ? { namespace: options.digestKey.namespace, text: shared.notice } : undefined;
   const denied: AccessDenial[] = [];
   const credentials = new Map<string, DashboardCredential>();
   const users = new Map<string, UserRecord>();
@@ -107,7 +114,7 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
 
   const secretSink = (namespace: string | undefined): Omit<WatchedResource<DashboardCredential>, 'name' | 'path' | 'listPage'> => ({
     labelSelector: keys.typeLabel,
-    project: (object) => dashboardCredential(object, digestKey),
+    project: (object) => dashboardCredential(object, digestKey, sharedKey),
     upsert: (entry) => {
       credentials.set(`${entry.metadata.namespace}/${entry.metadata.name}`, entry);
       changed();
@@ -154,10 +161,11 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
       path,
       listPage: list,
       // The request annotations are kept beside the usage (never the spec), for how each user consumes.
-      project: (object) => ({ ...usageEntry(object, kind), request: effectiveRequest(object, kind) }),
+      // So are its owner, version annotations and consumption source (no env value), for staleness.
+      project: (object) => ({ ...usageEntry(object, kind), request: effectiveRequest(object, kind), versioned: versionedSource(object, kind) }),
       upsert: (entry) => {
-        const { metadata, credentials: asked, direct, request } = entry as ReturnType<typeof usageEntry> & { request: Record<string, string> };
-        setUser({ namespace: metadata.namespace, kind, name: metadata.name, credentials: asked, direct, request });
+        const { metadata, credentials: asked, direct, request, versioned } = entry as ReturnType<typeof usageEntry> & Pick<UserRecord, 'request' | 'versioned'>;
+        setUser({ namespace: metadata.namespace, kind, name: metadata.name, credentials: asked, direct, request, ...(versioned ? { versioned } : {}) });
       },
       remove: ({ metadata }) => removeUser(metadata?.namespace ?? '', kind, metadata?.name ?? ''),
     };
@@ -213,6 +221,7 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
       ...(namespacesAllowed ? { namespaces: [...namespaces.values()] } : {}),
       secretsListedIn,
       denied,
+      ...(digestKeyNotice ? { digestKeyNotice } : {}),
       now: now(),
     }),
     synced: () => informers.every((informer) => informer.synced()),

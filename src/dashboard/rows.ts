@@ -4,6 +4,8 @@ import { credentialStatus, type CredentialStatus } from './credentialStatus.js';
 import type { DashboardCredential } from './dashboardCredential.js';
 import { copiesBySource, isClusterSource, propagationOf, sourceOf, type Propagation } from './propagation.js';
 import type { DashboardSnapshot } from './snapshot.js';
+import { stalenessById } from './staleness.js';
+import type { CredentialStaleness } from '../view/staleness.js';
 
 export type ScopeKind = 'namespace' | 'cluster' | 'mirror';
 
@@ -25,8 +27,8 @@ export interface CredentialRow {
   scope: CredentialScope;
   inUse: number;
   /**
-   * Pods running an older version of its data. Always null for now: comparing pods'
-   * `credinject.dev/versions` with rotation's keyed digests is not wired in here yet; the page shows "—".
+   * Users (Pods and workloads) running an older version of a key they take as env (view/staleness.ts);
+   * null when none is but some cannot be told (no versions recorded, or the digest key not readable): "?".
    */
   stale: number | null;
   createdBy: string;
@@ -56,7 +58,7 @@ export function propagations(snapshot: DashboardSnapshot): Map<string, Propagati
   return result;
 }
 
-export function credentialRow(credential: DashboardCredential, snapshot: DashboardSnapshot, propagation: Propagation | undefined): CredentialRow {
+export function credentialRow(credential: DashboardCredential, snapshot: DashboardSnapshot, propagation: Propagation | undefined, staleness: CredentialStaleness | undefined): CredentialRow {
   const { info } = credential;
   return {
     id: mirroredFromValue(info),
@@ -67,7 +69,7 @@ export function credentialRow(credential: DashboardCredential, snapshot: Dashboa
     status: credentialStatus(credential, propagation, snapshot.now),
     scope: scopeOf(credential),
     inUse: snapshot.usage.usersOf(info.namespace, info.name, 0).total,
-    stale: null,
+    stale: staleness ? staleness.stale : null,
     createdBy: info.createdBy ?? '',
     createdAt: info.createdAt ?? '',
   };
@@ -76,7 +78,8 @@ export function credentialRow(credential: DashboardCredential, snapshot: Dashboa
 /** The table, by namespace then name (the page sorts again by whatever column the user picks). */
 export function credentialRows(snapshot: DashboardSnapshot): CredentialRow[] {
   const byId = propagations(snapshot);
+  const stale = stalenessById(snapshot);
   return snapshot.credentials
-    .map((credential) => credentialRow(credential, snapshot, byId.get(mirroredFromValue(credential.info))))
+    .map((credential) => credentialRow(credential, snapshot, byId.get(mirroredFromValue(credential.info)), stale.get(mirroredFromValue(credential.info))))
     .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -78,9 +78,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       namespace: options.namespace ?? null,
       generatedAt: snapshot.now.toISOString(),
       rows: credentialRows(snapshot),
-      notices: accessNotices(snapshot.denied),
-      // Stale counts need rotation's per-key digests (issue 12): the column shows "—" until then.
-      staleAvailable: false,
+      notices: [
+        ...accessNotices(snapshot.denied),
+        ...(snapshot.digestKeyNotice ? [{ namespace: snapshot.digestKeyNotice.namespace, resources: ['secrets'], text: snapshot.digestKeyNotice.text }] : []),
+      ],
     };
   }
 

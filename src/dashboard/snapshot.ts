@@ -1,4 +1,5 @@
 import type { UsageIndex } from '../admission/store.js';
+import type { VersionedSource } from '../view/versionedUsers.js';
 import type { DashboardCredential } from './dashboardCredential.js';
 
 /** An object that references credentials: a Pod, a workload or a ServiceAccount, reduced to names. */
@@ -12,6 +13,8 @@ export interface UserRecord {
   direct: string[];
   /** Its effective `credinject.dev/` request annotations (object and pod template), for how it consumes each. */
   request: Record<string, string>;
+  /** A Pod's or workload's owner, version annotations and consumption source, for staleness; absent for a ServiceAccount. */
+  versioned?: VersionedSource;
 }
 
 /** A Namespace as propagation needs it (when the user may list Namespaces). */
@@ -43,5 +46,7 @@ export interface DashboardSnapshot {
   /** Where Secrets were listed: every namespace, or these. Propagation is judged only there. */
   secretsListedIn: 'all' | readonly string[];
   denied: readonly AccessDenial[];
+  /** Why staleness is unknown: the digest key Secret could not be read (view/digestKeyAccess.ts); absent when it was. */
+  digestKeyNotice?: { namespace: string; text: string };
   now: Date;
 }

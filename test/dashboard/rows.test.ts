@@ -62,12 +62,12 @@ describe('credentialRows', () => {
     expect(row(id).inUse).toBe(count);
   });
 
-  it('carries description, creator, creation time and no staleness before rotation exists', () => {
+  it('carries description, creator, creation time, and no stale users when nobody uses it', () => {
     expect(row('credinject/hf-shared')).toMatchObject({
       description: 'one token for every ML team',
       createdBy: 'kubectl-create',
       createdAt: '2026-11-01T10:00:00.000Z',
-      stale: null,
+      stale: 0,
     });
     expect(row('ml-a/s3').createdBy).toBe('');
   });

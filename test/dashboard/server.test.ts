@@ -12,7 +12,9 @@ const current: DashboardSnapshot = snapshot(
     credential({ name: 'hf', namespace: 'ml', annotations: { [keys.description]: '<script>alert(1)</script>' } }),
     credential({ name: 's3', namespace: 'ml', type: 'aws', data: { access_key_id: 'AKIA', secret_access_key: marker.awsSecret } }),
   ],
-  { users: [{ namespace: 'ml', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [], request: {} }], denied: [{ namespace: 'other', resource: 'secrets', message: 'forbidden' }] },
+  { users: [{ namespace: 'ml', kind: 'Deployment', name: 'trainer', credentials: ['s3'], direct: [], request: {} }], denied: [{ namespace: 'other', resource: 'secrets', message: 'forbidden' }],
+    digestKeyNotice: { namespace: 'credinject-system', text: 'staleness is unknown ("?"): forbidden to get Secret credinject-system/credinject-digest-key; …' },
+  },
 );
 const listeners = new Set<() => void>();
 const source: DashboardSource = {
@@ -71,8 +73,9 @@ describe('the dashboard server', () => {
     const response = await get('/api/credentials');
     expect(response.status).toBe(200);
     expect(response.body.rows.map((row: { id: string }) => row.id)).toEqual(['ml/hf', 'ml/s3']);
-    expect(response.body.notices[0].namespace).toBe('other');
-    expect(response.body).toMatchObject({ namespace: 'ml', synced: true, staleAvailable: false });
+    expect(response.body.notices.map((notice: { namespace: string }) => notice.namespace)).toEqual(['other', 'credinject-system']);
+    expect(response.body.notices[1].text).toContain('forbidden to get Secret credinject-system/credinject-digest-key');
+    expect(response.body).toMatchObject({ namespace: 'ml', synced: true });
   });
 
   it.each([

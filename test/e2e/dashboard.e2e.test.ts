@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1Secret } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyDigests, versionDigest } from '../../src/credentials/keyDigests.js';
 import { certificateUntil } from '../fixtures/expiringMaterial.js';
 import { pollUntil, startControlPlane, type ControlPlane } from './harness/controlPlane.js';
 import { startDashboard, type DashboardProcess } from './harness/dashboardProcess.js';
@@ -35,7 +36,10 @@ const markers = {
   shared: 'hf_MARKER_dashboard_e2e_0004',
   registry: 'registry_MARKER_dashboard_e2e_0005',
   late: 'hf_MARKER_dashboard_e2e_0006',
+  oldSecret: 'aws_MARKER_dashboard_e2e_0007_before_rotation',
 };
+// The shared digest key as serve --rotate-workloads keeps it; the page must never show it or a digest.
+const digestKey = Buffer.alloc(32, 0x5a);
 
 function credential(namespace: string, name: string, type: string, stringData: Record<string, string>, extra: Partial<{ labels: Record<string, string>; annotations: Record<string, string>; secretType: string }> = {}): V1Secret {
   return {
@@ -70,6 +74,7 @@ describe.skipIf(skipE2E)('credinject dashboard in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let keyPem = '';
+  let staleVersion = '';
   const responses: string[] = [];
 
   const rowIds = async (): Promise<string[]> => page.locator('#rows tr[data-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id') ?? ''));
@@ -121,7 +126,20 @@ describe.skipIf(skipE2E)('credinject dashboard in a real browser', () => {
         },
       },
     });
-    dashboard = await startDashboard(['--kubeconfig', cp.kubeconfigPath, '-A']);
+    // Staleness: the digest key Secret, and a bare Pod injected (as the webhook records it) while
+    // s3-readonly held an older secret_access_key, taking it as env: stale, naming the key.
+    await core.createNamespacedSecret({ namespace: INJECTOR, body: { metadata: { name: 'credinject-digest-key' }, data: { key: digestKey.toString('base64') } } });
+    const olderData = { metadata: { namespace: ML, name: 's3-readonly' }, data: { access_key_id: Buffer.from(markers.awsKey).toString('base64'), secret_access_key: Buffer.from(markers.oldSecret).toString('base64') } };
+    staleVersion = versionDigest(keyDigests(olderData, digestKey), ['secret_access_key']);
+    await cp.waitForDefaultServiceAccount(ML, 30_000);
+    await core.createNamespacedPod({
+      namespace: ML,
+      body: {
+        metadata: { name: 'stale-pod', annotations: { 'credinject.dev/versions': `s3-readonly=${staleVersion}` } },
+        spec: { containers: [{ name: 'main', image: 'registry.example.com/trainer:1', env: [{ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3-readonly', key: 'secret_access_key' } } }] }] },
+      },
+    });
+    dashboard = await startDashboard(['--kubeconfig', cp.kubeconfigPath, '-A', '--digest-key-secret', `${INJECTOR}/credinject-digest-key`]);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('response', (response) => {
@@ -211,6 +229,23 @@ describe.skipIf(skipE2E)('credinject dashboard in a real browser', () => {
       const detail = (await page.textContent('#detail')) ?? '';
       return detail.includes(`${ML} — current`) && detail.includes(`${WEB} — missing`) ? true : undefined;
     }, 10_000);
+    await page.click('#back');
+  });
+
+  it('shows in the Stale column how many users run an older version, and in the detail which key changed', async () => {
+    const staleCell = (id: string) => page.locator(`#rows tr[data-id="${id}"] td.num`).nth(1);
+    await pollUntil('the stale pod counted', async () => ((await staleCell(`${ML}/s3-readonly`).textContent()) === '1' ? true : undefined), 20_000);
+    expect(await staleCell(`${ML}/s3-readonly`).getAttribute('data-stale')).toBe('true');
+    expect(await staleCell(`${ML}/hf-token`).textContent()).toBe('0');
+    expect(await page.locator('#notices').textContent()).not.toContain('staleness');
+    await page.goto(`${dashboard.origin}/#/credential/${ML}/s3-readonly`);
+    await pollUntil('the detail with the stale pod', async () => ((await page.textContent('#detail'))?.includes('Pod/stale-pod') ? true : undefined), 10_000);
+    const text = (await page.textContent('#detail')) ?? '';
+    expect(text).toContain('Stale1 of ');
+    expect(text).toContain('Pod/stale-pod — direct reference in its spec — stale: secret_access_key changed');
+    expect(await page.locator('.version[data-version="stale"]').count()).toBe(1);
+    const everything = [await page.content(), ...responses].join('\n');
+    for (const secretText of [digestKey.toString('base64'), digestKey.toString('hex'), staleVersion, markers.oldSecret]) expect(everything).not.toContain(secretText);
     await page.click('#back');
   });
 

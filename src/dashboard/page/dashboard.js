@@ -68,7 +68,7 @@ function cell(column, row) {
     case 'inUse':
       return el('td', { class: 'num', text: String(row.inUse) });
     case 'stale':
-      return el('td', { class: 'num', title: 'shown once rotation tracking is available', text: row.stale === null ? '—' : String(row.stale) });
+      return el('td', row.stale === null ? { class: 'num', title: 'cannot be told: see the notices and the detail', text: '?' } : { class: 'num', 'data-stale': String(row.stale > 0), text: String(row.stale) });
     case 'createdAt':
       return el('td', {}, row.createdAt ? el('time', { datetime: row.createdAt, title: row.createdAt, text: age(row.createdAt) }) : '—');
     default:
@@ -163,7 +163,7 @@ function renderCredential(d) {
       ['Description', row.description || '—'],
       ['Expiry', d.expiresAt ? el('time', { datetime: d.expiresAt, text: d.expiresAt }) : 'no expiry date in its data'],
       ['Created', row.createdAt ? `${row.createdAt} by ${row.createdBy || 'unknown'}` : '—'],
-      ['Stale pods', row.stale === null ? '— (needs rotation tracking)' : String(row.stale)],
+      ['Stale', row.stale === null ? '? (cannot be told for some users, see below)' : `${row.stale} of ${d.users.length} users run an older version of a key they take as env`],
     ]),
     el('h3', { text: 'Keys (names only)' }),
     list(d.keys.map((k) => el('code', { text: k })), 'no keys'),
@@ -182,7 +182,18 @@ function renderCredential(d) {
   if (d.settings.length > 0) sections.push(el('h3', { text: 'Settings' }), facts(d.settings.map((s) => [s.key, el('code', { text: s.value })])));
   sections.push(
     el('h3', { text: `Users (${d.users.length})` }),
-    list(d.users.map((u) => el('span', {}, el('a', { href: userHref(u.id), text: `${u.kind}/${u.name}` }), ` — ${u.via === 'annotation' ? `through credinject.dev/inject: ${u.how.join(', ') || 'nothing it can take'}` : 'direct reference in its spec'}`)), 'not used by any Pod, workload or ServiceAccount'),
+    list(
+      d.users.map((u) =>
+        el(
+          'span',
+          {},
+          el('a', { href: userHref(u.id), text: `${u.kind}/${u.name}` }),
+          ` — ${u.via === 'annotation' ? `through credinject.dev/inject: ${u.how.join(', ') || 'nothing it can take'}` : 'direct reference in its spec'}`,
+          ...(u.version ? [' — ', el('span', { class: 'version', 'data-version': u.version.state, text: u.version.text })] : []),
+        ),
+      ),
+      'not used by any Pod, workload or ServiceAccount',
+    ),
   );
   if (d.propagation) {
     const p = d.propagation;
