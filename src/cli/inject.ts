@@ -3,6 +3,7 @@ import { injectObject } from '../engine/injectObject.js';
 import { InjectionOptions } from '../engine/options.js';
 import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 import { fileView } from '../view/fileView.js';
+import { flagUsageLines, injectionFlags, injectionInputFromFlags } from './serveFlags.js';
 
 const help = `usage: credinject inject -f <file|dir|-> [--credentials <file|dir>] [-n <namespace>]
 
@@ -11,8 +12,8 @@ Prints the manifests with credentials injected, as the webhook would at admissio
                       .yaml/.yml/.json files); - for stdin
   --credentials       credential Secrets to resolve against (default: those in -f)
   -n, --namespace     namespace of objects that name none (default "default")
-  --agent-image       image of the credinject agent sidecar
-  --sidecar-mode      native (default) or legacy
+The agent flags are serve's, so offline output matches the webhook run with the same flags:
+${flagUsageLines(injectionFlags).join('\n')}
 Exit 1, printing nothing on stdout, when any object would be denied.
 
 examples:
@@ -34,8 +35,7 @@ export async function run(argv: string[]): Promise<number> {
         filename: { type: 'string', short: 'f' },
         credentials: { type: 'string' },
         namespace: { type: 'string', short: 'n', default: 'default' },
-        'agent-image': { type: 'string' },
-        'sidecar-mode': { type: 'string' },
+        ...Object.fromEntries(injectionFlags.map((flag) => [flag.name, { type: flag.type }])),
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -45,8 +45,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (args.help) return process.stdout.write(help), 0;
   if (!args.filename) return process.stderr.write(`credinject inject: -f is required\n\n${help}`), 2;
-  const options = InjectionOptions.safeParse({ agentImage: args['agent-image'], sidecarMode: args['sidecar-mode'] });
-  if (!options.success) return process.stderr.write(`credinject inject: --sidecar-mode must be native or legacy\n`), 2;
+  const { input, flagOf } = injectionInputFromFlags(args);
+  const options = InjectionOptions.safeParse(input);
+  if (!options.success) {
+    const problems = options.error.issues.map((issue) => `credinject inject: ${flagOf[issue.path.join('.')] ?? issue.path.join('.')}: ${issue.message}\n`);
+    return process.stderr.write(problems.join('')), 2;
+  }
   try {
     const objects = parseManifests(await readSource(args.filename), args.filename);
     const secretObjects = args.credentials ? parseManifests(await readSource(args.credentials), args.credentials) : objects;

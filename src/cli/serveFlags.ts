@@ -100,15 +100,19 @@ export function parseArgsOptions(): NonNullable<ParseArgsConfig['options']> {
   return options;
 }
 
-/** The usage text, from the table. */
-export function serveUsage(): string {
-  const width = 34;
-  const lines = serveFlags.map((flag) => {
+/** Usage lines of some rows of the table, help text aligned at `width`. */
+export function flagUsageLines(flags: readonly ServeFlag[], width = 34): string[] {
+  return flags.map((flag) => {
     const left = `${flag.sub ? '    ' : '  '}--${flag.name}${flag.arg ? ` ${flag.arg}` : ''}`;
     const [first, ...rest] = flag.help.split('\n');
     const pad = (text: string) => (text.length < width ? text.padEnd(width) : `${text}  `);
     return [pad(left) + first, ...rest.map((line) => ' '.repeat(width) + line)].join('\n');
   });
+}
+
+/** The usage text, from the table. */
+export function serveUsage(): string {
+  const lines = flagUsageLines(serveFlags);
   const examples = [
     'examples:',
     '  credinject serve --self-signed --namespace credinject-system --tls-secret-name credinject-tls \\',
@@ -134,4 +138,28 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     node = (node[step] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
   }
   node[steps.at(-1)!] = value;
+}
+
+const injectionPrefix = 'injection.';
+
+/**
+ * The rows that set the injection engine's options (agent image, resources, bounds, UID, sidecar
+ * mode): `credinject inject` takes exactly these, so offline and the webhook decide alike.
+ */
+export const injectionFlags: readonly ServeFlag[] = serveFlags.filter((flag) => flag.path?.startsWith(injectionPrefix));
+
+/**
+ * The engine options' input from parsed values of `injectionFlags`, plus option path → flag name
+ * for errors; validated by the caller with InjectionOptions (the same schema serve's config embeds).
+ */
+export function injectionInputFromFlags(values: Record<string, unknown>): { input: Record<string, unknown>; flagOf: Record<string, string> } {
+  const input: Record<string, unknown> = {};
+  const flagOf: Record<string, string> = {};
+  for (const flag of injectionFlags) {
+    const path = flag.path!.slice(injectionPrefix.length);
+    flagOf[path] = `--${flag.name}`;
+    const value = values[flag.name];
+    if (value !== undefined) setPath(input, path, typeof value === 'string' && flag.parse ? flag.parse(value) : value);
+  }
+  return { input, flagOf };
 }

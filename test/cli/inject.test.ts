@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../fixtures/runCli.js';
+import { parseServeArgs } from '../../src/cli/serve.js';
+import { injectionFlags } from '../../src/cli/serveFlags.js';
+import { injectObject } from '../../src/engine/injectObject.js';
+import { fileView } from '../../src/view/fileView.js';
 
 const examples = ['-f', 'examples/workloads.yaml', '--credentials', 'examples/credentials.yaml'];
 
@@ -80,6 +85,51 @@ describe('credinject inject', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain(`Pod/p denied: ${message}`);
     expect(stderr).not.toContain('internal error');
+  });
+
+  describe("serve's agent flags", () => {
+    const bounds = ['--agent-min-cpu', '20m', '--agent-max-cpu', '100m', '--agent-max-memory', '128Mi'];
+    const agentPod = (settings: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    credinject.dev/render: "wandb:netrc"\n    credinject.dev/agent: "${settings}"\nspec:\n  containers: [{name: train}]\n`;
+    const inject = (pod: string, flags: string[]) => runCli(['inject', '-f', '-', '--credentials', 'examples/credentials.yaml', ...flags], pod);
+
+    it('takes every injection flag of serve, listed in its help from the same table', () => {
+      const { stdout } = runCli(['inject', '--help']);
+      for (const flag of injectionFlags) expect(stdout).toContain(`--${flag.name}`);
+      expect(injectionFlags.map((flag) => flag.name)).toEqual(expect.arrayContaining(['agent-min-cpu', 'agent-max-cpu', 'agent-min-memory', 'agent-max-memory', 'agent-image', 'sidecar-mode']));
+    });
+
+    it('denies a pod asking for more than --agent-max-cpu, naming the bound, as the webhook with the same flags does', () => {
+      const pod = agentPod('cpu=200m');
+      const offline = inject(pod, bounds);
+      expect(offline.code).toBe(1);
+      expect(offline.stdout).toBe('');
+      expect(offline.stderr).toContain("credinject.dev/agent cpu=200m is above the operator's maximum 100m (serve --agent-max-cpu)");
+      // Defaults allow 200m: the flag, not the annotation alone, made the denial.
+      expect(inject(pod, []).code).toBe(0);
+      const served = parseServeArgs([...bounds, '--tls-cert', 'c', '--tls-key', 'k'], {});
+      if (!('config' in served)) throw new Error(JSON.stringify(served));
+      const { credentials } = fileView(documents(readFileSync('examples/credentials.yaml', 'utf8')), 'default');
+      const webhook = injectObject(documents(pod)[0], 'default', credentials, served.config.injection);
+      expect(offline.stderr).toContain(`Pod/p denied: ${webhook.denial?.message}`);
+    });
+
+    it('denies below --agent-min-cpu and accepts within the bounds, the request set on the agent', () => {
+      expect(inject(agentPod('cpu=10m'), bounds).stderr).toContain("cpu=10m is below the operator's minimum 20m (serve --agent-min-cpu)");
+      const { code, stdout } = inject(agentPod('cpu=50m, memory=100Mi'), [...bounds, '--agent-memory-limit', '64Mi']);
+      expect(code).toBe(0);
+      const agent = documents(stdout)[0].spec.initContainers.find((container: { name: string }) => container.name === 'credinject-agent');
+      expect(agent.resources).toEqual({ requests: { cpu: '50m', memory: '100Mi' }, limits: { memory: '100Mi' } });
+    });
+
+    it('exits 2 naming the flag when a bound is not a quantity or min is above max', () => {
+      const bad = inject(agentPod('cpu=50m'), ['--agent-max-cpu', 'lots']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('credinject inject: --agent-max-cpu: must be a resource quantity');
+      const inverted = inject(agentPod('cpu=50m'), ['--agent-min-memory', '1Gi', '--agent-max-memory', '64Mi']);
+      expect(inverted.code).toBe(2);
+      expect(inverted.stderr).toContain('--agent-min-memory: min must not be above max');
+    });
   });
 
   it('exits 2 with usage on a missing -f', () => {
