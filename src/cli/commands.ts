@@ -1,5 +1,5 @@
 import { credentialTypeNames } from '../credentials/registry.js';
-import { serveFlags } from './serveFlags.js';
+import { injectionFlags, serveFlags } from './serveFlags.js';
 
 /** A flag as shell completion offers it: its spellings and, for a flag with a value, the choices. */
 export interface CompletionFlag {
@@ -47,7 +47,13 @@ export const commands: Record<string, Command> = {
   inject: {
     describe: 'inject credentials into manifests offline',
     load: () => import('./inject.js'),
-    flags: [help, file(['-f', '--filename']), file(['--credentials']), free(['-n', '--namespace']), free(['--agent-image']), { names: ['--sidecar-mode'], values: ['native', 'legacy'] }],
+    flags: [
+      help,
+      file(['-f', '--filename']),
+      file(['--credentials']),
+      free(['-n', '--namespace']),
+      ...injectionFlags.map((flag): CompletionFlag => (flag.name === 'sidecar-mode' ? { names: ['--sidecar-mode'], values: ['native', 'legacy'] } : free([`--${flag.name}`]))),
+    ],
   },
   validate: {
     describe: 'validate credential Secrets offline',
