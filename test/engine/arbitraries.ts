@@ -50,6 +50,13 @@ const extraSecrets: V1Secret[] = [
   renamed('prod-cluster-rendered', 'gcp-sa'),
   withAnnotation(renamed('wandb-files', 'wandb'), keys.mountPath, '/etc/creds/'),
   { ...renamed('broken-aws', 'aws-s3'), stringData: { access_key_id: 'AKIAEXAMPLEFAKE00002' } },
+  // ClearML as HPE/Pachyderm store it: lower-case keys the owner maps to env names.
+  {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'clearml-keys', labels: { [keys.typeLabel]: 'generic' }, annotations: { [keys.env]: 'CLEARML_API_ACCESS_KEY=access, CLEARML_API_SECRET_KEY=secret' } },
+    stringData: { access: 'FAKECLEARMLACCESS000', secret: 'fake-clearml-keys-secret', host: 'api.clear.ml' },
+  },
 ];
 
 export const credentials = staticCredentials([...exampleSecrets, ...extraSecrets], namespace);
@@ -218,6 +225,40 @@ const badMountPathValues = ['relative/path', '/with:colon', '/', '/var/run/../..
 const envPrefixValues = ['', 'AWS_', 'MY_', 'X1_'];
 const badEnvPrefixValues = ['bad-prefix'];
 
+/**
+ * Shapes per credential (issue 13): key → env mappings, key subsets and file modes that fit the
+ * credential, and the mistakes each must be denied for (a key it lacks, a bad or repeated name, a
+ * name another credential sets, a mode too wide for private keys). Agent settings within and outside
+ * the default bounds.
+ */
+const envMappings: readonly [string, string][] = [
+  ['aws-s3', 'S3_ACCESS_KEY=access_key_id, S3_SECRET_KEY=secret_access_key'],
+  ['hf-token', 'HF_TOKEN=token, HUGGINGFACE_TOKEN=token'],
+  ['clearml-keys', 'CLEARML_API_HOST=host'],
+  ['postgres', 'PGUSER=username, PGPASSWORD=password'],
+  ['wandb', 'WANDB_KEY=WANDB_API_KEY'],
+  ['minio', 'AWS_ACCESS_KEY_ID=access_key_id'],
+];
+const badEnvMappings: readonly [string, string][] = [
+  ['aws-s3', 'S3_KEY=nope'],
+  ['hf-token', '1TOKEN=token'],
+  ['postgres', 'PGUSER=username, PGUSER=password'],
+  ['hf-token', 'AWS_REGION=token'],
+  ['git-ssh', 'KEY=id_ed25519'],
+];
+const keySubsets: readonly [string, string][] = [
+  ['aws-s3', 'access_key_id, secret_access_key'],
+  ['postgres-mtls', 'tls.crt, tls.key'],
+  ['clearml-keys', 'access'],
+  ['wandb', 'WANDB_API_KEY'],
+  ['postgres', 'username, password'],
+];
+const badKeySubsets: readonly [string, string][] = [['aws-s3', 'token'], ['registry', '.dockerconfigjson'], ['hf-token', ',']];
+const fileModes: readonly [string, string][] = [['gcp-sa', '0400'], ['git-ssh', '0600'], ['postgres-mtls', '0440'], ['postgres-mtls', '0400'], ['hf-token', '0400'], ['clearml', '0440']];
+const badFileModes: readonly [string, string][] = [['git-ssh', '0644'], ['gcp-sa', '0800'], ['postgres-mtls', '0444']];
+const agentSettingValues = ['mode=init-only', 'cpu=50m, memory=64Mi', 'mode=sidecar, cpu=20m', 'mode=init-only, memory=100Mi'];
+const badAgentSettingValues = ['cpu=2', 'memory=1Gi', 'mode=daemon', ''];
+
 /** Mostly `good`, now and then (about one in `rarity`) one of `bad`: enough requests survive to be injected. */
 function mostly<T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>, rarity = 12): fc.Arbitrary<T> {
   return fc.oneof({ weight: rarity - 1, arbitrary: good }, { weight: 1, arbitrary: bad });
@@ -239,6 +280,10 @@ export function requestAnnotations(containerNames: readonly string[]): fc.Arbitr
     fc
       .uniqueArray(fc.tuple(fc.constantFrom(...validCredentialNames), mostly(fc.constantFrom(...values), fc.constantFrom(...bad), 16)), { minLength: 1, maxLength: 2, selector: ([name]) => name })
       .map((pairs) => pairs.map(([name, value]): [string, string] => [`${prefix}${name}`, value]));
+  const shaped = (prefix: string, values: readonly [string, string][], bad: readonly [string, string][]) =>
+    fc
+      .uniqueArray(mostly(fc.constantFrom(...values), fc.constantFrom(...bad), 16), { minLength: 1, maxLength: 2, selector: ([name]) => name })
+      .map((pairs) => pairs.map(([name, value]): [string, string] => [`${prefix}${name}`, value]));
   const extra = mostly(fc.constant<string[]>([]), fc.constantFrom([unknownCredentialName], [brokenCredentialName]), 10);
   return fc
     .record({
@@ -255,13 +300,21 @@ export function requestAnnotations(containerNames: readonly string[]): fc.Arbitr
       ),
       mountPaths: fc.option(perCredential(keys.mountPathFor, mountPathValues, badMountPathValues), { freq: 2, nil: undefined }),
       envPrefixes: fc.option(perCredential(keys.envPrefixFor, envPrefixValues, badEnvPrefixValues), { freq: 2, nil: undefined }),
+      envMaps: fc.option(shaped(keys.envFor, envMappings, badEnvMappings), { freq: 2, nil: undefined }),
+      subsets: fc.option(shaped(keys.keysFor, keySubsets, badKeySubsets), { freq: 2, nil: undefined }),
+      modes: fc.option(shaped(keys.modeFor, fileModes, badFileModes), { freq: 2, nil: undefined }),
+      agent: fc.option(mostly(fc.constantFrom(...agentSettingValues), fc.constantFrom(...badAgentSettingValues), 16), { freq: 2, nil: undefined }),
     })
-    .map(({ inject, containers, render, mountPaths, envPrefixes }) => [
+    .map(({ inject, containers, render, mountPaths, envPrefixes, envMaps, subsets, modes, agent }) => [
       ...(inject === undefined ? [] : [[keys.inject, inject] as [string, string]]),
       ...(containers === undefined ? [] : [[keys.containers, containers] as [string, string]]),
       ...(render === undefined ? [] : [[keys.render, render] as [string, string]]),
       ...(mountPaths ?? []),
       ...(envPrefixes ?? []),
+      ...(envMaps ?? []),
+      ...(subsets ?? []),
+      ...(modes ?? []),
+      ...(agent === undefined ? [] : [[keys.agent, agent] as [string, string]]),
     ]);
 }
 
@@ -404,6 +457,10 @@ const hostilePaths: readonly (string | number)[][] = [
   ['metadata', 'annotations', keys.containers],
   ['metadata', 'annotations', `${keys.mountPathFor}aws-s3`],
   ['metadata', 'annotations', `${keys.envPrefixFor}minio`],
+  ['metadata', 'annotations', `${keys.envFor}aws-s3`],
+  ['metadata', 'annotations', `${keys.keysFor}postgres-mtls`],
+  ['metadata', 'annotations', `${keys.modeFor}gcp-sa`],
+  ['metadata', 'annotations', keys.agent],
   ['spec'],
   ['spec', 'containers'],
   ['spec', 'containers', 0],

@@ -20,6 +20,7 @@ import {
   laterContainer,
   namespace,
   normalizePath,
+  type GeneratedPod,
   type PodShape,
   templateOf,
 } from './arbitraries.js';
@@ -168,7 +169,10 @@ function expectShortWarnings(decision: Decision): void {
 }
 
 function isRequestKey(key: string): boolean {
-  return [keys.inject, keys.containers, keys.render].includes(key as never) || key.startsWith(keys.mountPathFor) || key.startsWith(keys.envPrefixFor);
+  return (
+    [keys.inject, keys.containers, keys.render, keys.agent].includes(key as never) ||
+    [keys.mountPathFor, keys.envPrefixFor, keys.envFor, keys.keysFor, keys.modeFor].some((prefix) => key.startsWith(prefix))
+  );
 }
 
 /** A workload as the mutating webhook should leave it: its request annotations copied into the template, nothing else. */
@@ -228,6 +232,79 @@ describe('planAdmission on generated Pods', () => {
       }),
       { numRuns: otherRuns },
     );
+  }, propertyTimeout);
+});
+
+/** Per-credential annotation values of a pod, by credential name. */
+function perCredential(pod: GeneratedPod['pod'], prefix: string): Map<string, string> {
+  const annotations = (pod.metadata['annotations'] ?? {}) as Record<string, string>;
+  return new Map(Object.entries(annotations).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+/** `NAME=key` pairs of a mapping as the generator writes them (always well-formed when accepted). */
+function mappedPairs(text: string): [string, string][] {
+  return text.split(',').map((entry) => entry.split('=').map((part) => part.trim()) as [string, string]);
+}
+
+describe('planAdmission shapes what goes in (mappings, subsets, modes, agent settings)', () => {
+  it('an accepted pod gets from a mapped or subset credential exactly those names and keys; modes land on its volume; agent requests as asked', () => {
+    const seen = { mapped: 0, subset: 0, mode: 0, agent: 0, deniedShape: 0 };
+    fc.assert(
+      fc.property(generatedPod, ({ pod, mode }) => {
+        const decision = planAdmission({ object: pod, namespace, operation: 'CREATE' }, credentials, options(mode));
+        const shapeKeys = [keys.envFor, keys.keysFor, keys.modeFor].flatMap((prefix) => [...perCredential(pod, prefix).keys()].map((name) => `${prefix}${name}`));
+        if (decision.denial) {
+          if ([...shapeKeys, keys.agent].some((key) => decision.denial?.message.includes(key))) seen.deniedShape++;
+          return;
+        }
+        const patched = applied(pod, decision.patch);
+        const injected = injectedNames(patched);
+        const all = [...(patched.spec.initContainers ?? []), ...patched.spec.containers].filter((item) => !isAgentContainer(item.name));
+        const originalEnv = new Map([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((item) => [item.name, new Set((item.env ?? []).map((variable) => variable.name))]));
+        const subsets = perCredential(pod, keys.keysFor);
+        for (const [credential, text] of perCredential(pod, keys.envFor)) {
+          if (!injected.has(credential)) continue;
+          const pairs = mappedPairs(text).filter(([, key]) => !subsets.has(credential) || subsets.get(credential)!.split(',').map((k) => k.trim()).includes(key));
+          for (const item of all) {
+            const own = originalEnv.get(item.name) ?? new Set();
+            const added = (item.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef?.name === credential && !own.has(variable.name));
+            for (const variable of added) expect(pairs).toContainEqual([variable.name, variable.valueFrom?.secretKeyRef?.key]);
+            if (added.length > 0) seen.mapped++;
+          }
+        }
+        for (const [credential, text] of subsets) {
+          if (!injected.has(credential)) continue;
+          const listed = text.split(',').map((key) => key.trim());
+          for (const item of all) {
+            for (const variable of item.env ?? []) {
+              const ref = variable.valueFrom?.secretKeyRef;
+              if (ref?.name === credential && !(originalEnv.get(item.name)?.has(variable.name) ?? false)) expect(listed).toContain(ref.key);
+            }
+          }
+          const volume = patched.spec.volumes?.find((candidate) => candidate.name === credentialVolumeName(credential, undefined));
+          for (const item of volume?.secret?.items ?? []) expect(listed).toContain(item.key);
+          if (volume?.secret?.items) seen.subset++;
+        }
+        for (const [credential, text] of perCredential(pod, keys.modeFor)) {
+          const volume = patched.spec.volumes?.find((candidate) => candidate.name === credentialVolumeName(credential, undefined));
+          // Mounted in the app: a rendered-only credential's Secret volume is the agent's input; the mode goes on what it renders.
+          const mountedInApp = all.some((item) => (item.volumeMounts ?? []).some((mount) => mount.name === volume?.name));
+          if (!injected.has(credential) || !volume?.secret || !mountedInApp) continue;
+          expect(volume.secret.defaultMode).toBe(Number.parseInt(text, 8));
+          seen.mode++;
+        }
+        const agentText = (pod.metadata['annotations'] as Record<string, string> | undefined)?.[keys.agent];
+        const agent = (patched.spec.initContainers ?? []).find((item) => isAgentContainer(item.name));
+        if (agentText !== undefined && agent) {
+          for (const [name, value] of mappedPairs(agentText)) if (name === 'cpu' || name === 'memory') expect(agent.resources?.requests?.[name]).toBe(value);
+          if (agentText.includes('init-only')) expect(patched.spec.containers.some((item) => isAgentContainer(item.name))).toBe(false);
+          seen.agent++;
+        }
+      }),
+      { numRuns: mainRuns },
+    );
+    // The generator must reach every new annotation, accepted and denied.
+    for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(0);
   }, propertyTimeout);
 });
 
