@@ -150,6 +150,37 @@ describe('credinject agent (the built sidecar process)', () => {
     expect(existsSync(join(tmpdir(), 'credinject-escaped'))).toBe(false);
   });
 
+  it('logs each new format failing on marked values by credential, format and key, and never a value; the file that renders holds it', async () => {
+    const marker = 'LEAKMARKER7f3a';
+    const leakySource = join(root, 'secrets', 'leaky');
+    await publishVolume(leakySource, { TOKEN: `${marker}\nmachine evil`, QUOTED: `it's ${marker} $HOME`, USER: `u-${marker}` });
+    const dir = join(root, 'rendered', 'leaky');
+    await mkdir(dir, { recursive: true });
+    const base = { credential: 'leaky', sourceDir: leakySource, mode: 0o400 };
+    const login = { host: 'db.example.test', passwordKey: 'TOKEN', usernameKey: 'USER' };
+    const failing = [
+      { ...base, format: 'netrc', path: join(dir, 'netrc'), login },
+      { ...base, format: 'git-credentials', path: join(dir, 'git-credentials'), login },
+      { ...base, format: 'pgpass', path: join(dir, 'pgpass'), login },
+      { ...base, format: 'huggingface-token', path: join(dir, 'token'), login: { passwordKey: 'TOKEN' } },
+      { ...base, format: 'env-file', path: join(dir, '.env'), env: [{ name: 'QUOTED', key: 'QUOTED' }] },
+      { ...base, format: 'template', path: join(dir, 'gone.ini'), template: 'user = {{USER}} {{MISSING}}' },
+    ];
+    const ok = { ...base, format: 'template', path: join(dir, 'app.ini'), template: 'user = {{USER}}' };
+    const agent = startAgent(['--once'], { version: 1, outputs: [...failing, ok] });
+    expect(await agent.exited).toBe(1);
+    const logs = agent.stdout() + agent.stderr();
+    const failures = logLines(agent.stdout()).filter((line) => String(line['msg']).includes('render failed'));
+    expect(failures).toHaveLength(failing.length);
+    const messages = failures.map((line) => `${String(line['format'])}: ${String(line['msg'])}`).join('\n');
+    for (const format of ['netrc', 'git-credentials', 'pgpass', 'huggingface-token']) expect(messages).toContain(`${format}: render failed, kept the previous file: key "TOKEN" must be a single line`);
+    expect(messages).toContain('env-file: render failed, kept the previous file: key "QUOTED" holds');
+    expect(messages).toContain('template: render failed, kept the previous file: the template uses key "MISSING"');
+    expect(logs).not.toContain(marker);
+    for (const output of failing) expect(existsSync(output.path)).toBe(false);
+    expect(await contentOf(ok.path)).toBe(`user = u-${marker}`);
+  });
+
   it('reads the plan from --plan-file instead of the env', async () => {
     const planFile = join(root, 'plan.json');
     await writeFile(planFile, JSON.stringify(defaultPlan()));

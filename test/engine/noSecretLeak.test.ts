@@ -178,6 +178,51 @@ describe('admission of a pod using a valid marked credential', () => {
   });
 });
 
+describe('shaping a marked credential (env mapping, key subset, mode, agent settings)', () => {
+  const keysOf = (secret: V1Secret): string[] => [...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})];
+  /** Good and bad shapes for one credential: each either injects by reference or denies naming keys only. */
+  const shapes = (secret: V1Secret): Record<string, string>[] => {
+    const name = nameOf(secret);
+    const [first = 'none', second = first] = keysOf(secret);
+    return [
+      { [`${keys.envFor}${name}`]: `MAPPED_ONE=${first}, MAPPED_TWO=${second}` },
+      { [`${keys.envFor}${name}`]: `MAPPED=${first}, MAPPED=${second}` },
+      { [`${keys.envFor}${name}`]: 'MAPPED=not-a-key-of-it' },
+      { [`${keys.envFor}${name}`]: `1BAD=${first}` },
+      { [`${keys.keysFor}${name}`]: first },
+      { [`${keys.keysFor}${name}`]: `${first}, not-a-key-of-it` },
+      { [`${keys.modeFor}${name}`]: '0400' },
+      { [`${keys.modeFor}${name}`]: '0666' },
+      { [keys.agent]: 'mode=init-only, cpu=2' },
+      { [keys.agent]: 'mode=init-only, cpu=50m, memory=64Mi' },
+    ];
+  };
+
+  it.each<MarkedCase>(allCases)('answers every shape of $case with no value in the denial, warnings or patch', ({ secret }) => {
+    for (const extra of shapes(secret)) {
+      const pod = podUsing(secret);
+      Object.assign(pod.metadata.annotations, extra);
+      const decision = planAdmission({ object: pod, namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions);
+      expectNoLeak(decision, secret);
+      expectNoLeak(checkReferences({ object: pod, namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions) ?? {}, secret);
+      expectNoLeak(injectObject(pod, namespace, lookup, defaultInjectionOptions), secret);
+    }
+  });
+
+  it('denies the bad shapes of a valid env credential naming the annotation and keys only', () => {
+    const secret = validMarkedCases.find((row) => row.case === 'aws')!.secret;
+    const messages = shapes(secret).map((extra) => {
+      const pod = podUsing(secret);
+      Object.assign(pod.metadata.annotations, extra);
+      return planAdmission({ object: pod, namespace, operation: 'CREATE' }, lookup, defaultInjectionOptions).denial?.message ?? '';
+    });
+    expect(messages.join('\n')).toContain(`${keys.envFor}m-aws names env var MAPPED twice`);
+    expect(messages.join('\n')).toContain(`${keys.envFor}m-aws maps key "not-a-key-of-it", which credential "m-aws" does not have (it has`);
+    expect(messages.join('\n')).toContain(`${keys.keysFor}m-aws names key "not-a-key-of-it"`);
+    expect(messages.join('\n')).not.toContain(marker);
+  });
+});
+
 describe('the versions a Pod records (credinject.dev/versions)', () => {
   const digestKey = Buffer.alloc(32, 9);
   const secretOf = new Map(validMarkedCases.map((row) => [nameOf(row.secret), row.secret]));
