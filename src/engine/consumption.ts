@@ -7,7 +7,8 @@ import { credentialContribution } from './credentialContribution.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
 import { parseInjectionRequest } from './injectionRequest.js';
 import { secretKeyReferences } from './secretReferences.js';
-import { effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
+import { podServiceAccountName } from './serviceAccountRequest.js';
+import { effectiveRequest, isRequestKey, podTemplateOf } from './workloadAnnotations.js';
 
 /**
  * How a container gets a Secret's data, which decides what a rotation needs: env is read once at
@@ -59,6 +60,12 @@ export interface ConsumedReference {
  */
 export interface ConsumptionSource {
   request: Record<string, string>;
+  /**
+   * A workload's: the ServiceAccount its pods run as. Admission merges that ServiceAccount's request
+   * annotations into each Pod (engine/serviceAccountRequest), so they count here too. Unset for a
+   * Pod, whose injected spec already holds what it got.
+   */
+  serviceAccount?: string;
   fsGroup?: number;
   references: ConsumedReference[];
 }
@@ -81,9 +88,27 @@ export function consumptionSource(object: unknown, kind: UserKind): ConsumptionS
     return keys === undefined ? { name, mode } : { name, mode, keys };
   });
   const source: ConsumptionSource = { request: kind === 'Pod' ? {} : effectiveRequest(object, kind), references };
+  if (kind !== 'Pod') source.serviceAccount = podServiceAccountName(podTemplateOf(object, kind));
   const fsGroup = podTemplateOf(object, kind)?.spec?.securityContext?.fsGroup;
   if (typeof fsGroup === 'number') source.fsGroup = fsGroup;
   return source;
+}
+
+/** Where the ServiceAccounts' request annotations are read (the view's ServiceAccount store). */
+export interface ServiceAccountRequests {
+  requestOf(namespace: string, name: string): Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * A workload's request with its ServiceAccount's request annotations under it, key by key, its own
+ * winning: what admission gives each of its pods (withServiceAccountRequest).
+ */
+export function requestWithServiceAccount(source: ConsumptionSource, namespace: string, serviceAccounts?: ServiceAccountRequests): Record<string, string> {
+  const inherited = source.serviceAccount === undefined ? undefined : serviceAccounts?.requestOf(namespace, source.serviceAccount);
+  if (!inherited) return source.request;
+  const merged: Record<string, string> = {};
+  for (const [key, value] of Object.entries(inherited)) if (isRequestKey(key)) merged[key] = value;
+  return { ...merged, ...source.request };
 }
 
 /**
@@ -92,11 +117,12 @@ export function consumptionSource(object: unknown, kind: UserKind): ConsumptionS
  * keys, files, rendering and pull secrets are what admission gives), plus what the spec references
  * by hand; a reference that reads every key reads the keys the credential has now. A credential not
  * in the lookup contributes nothing; one that would be denied still counts with the keys its type
- * maps, since its pods may run from before.
+ * maps, since its pods may run from before. With `serviceAccounts`, a workload's ServiceAccount's
+ * request annotations count as admission merges them.
  */
-export function consumptionOf(source: ConsumptionSource, namespace: string, lookup: CredentialLookup): ConsumptionMap {
+export function consumptionOf(source: ConsumptionSource, namespace: string, lookup: CredentialLookup, serviceAccounts?: ServiceAccountRequests): ConsumptionMap {
   const builder: Builder = new Map();
-  const request = parseInjectionRequest(source.request).request;
+  const request = parseInjectionRequest(requestWithServiceAccount(source, namespace, serviceAccounts)).request;
   for (const name of request?.credentials ?? []) {
     const info = lookup.get(namespace, name);
     const contribution = info && request ? credentialContribution(info, request, source.fsGroup).contribution : undefined;

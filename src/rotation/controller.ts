@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { CredentialInfo, CredentialLookup } from '../credentials/credentialInfo.js';
-import { consumptionOf } from '../engine/consumption.js';
+import { consumptionOf, type ServiceAccountRequests } from '../engine/consumption.js';
 import { backoffDelay } from '../kube/backoff.js';
 import { describeApiError } from '../kube/describeApiError.js';
 import type { EventRecorder } from '../kube/eventRecorder.js';
@@ -25,6 +25,8 @@ export interface RotationControllerOptions {
   defaultAction: RotationAction;
   /** The webhook's credential cache (with keyed digests): what rotation compares. */
   credentials: CredentialLookup & { list(): CredentialInfo[] };
+  /** The view's ServiceAccounts: a workload's pods also take what their ServiceAccount asks for. */
+  serviceAccounts?: ServiceAccountRequests;
   events?: EventRecorder;
   metrics: RotationMetrics;
   logger: Logger;
@@ -60,6 +62,9 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
   let inFlight: Promise<void> | undefined;
   let failures = 0;
   let retryAt = 0;
+  // The request each workload's ServiceAccount gave at the last look: the view's store has no
+  // change hook, so an annotation change there is noticed by comparing (a new object per change).
+  let inheritedBefore = new Map<string, Readonly<Record<string, string>> | undefined>();
 
   const inputs: RotationInputs = rotationInputs(kubeConfig, () => {
     dirty = true;
@@ -90,8 +95,25 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
     if ([...quiet].some(([key, value]) => before.get(key) !== value) || before.size !== quiet.size) dirty = true;
     if ([...settled].some((key) => !settledBefore.has(key))) dirty = true;
     settledBefore = settled;
+    if (options.serviceAccounts && inheritedChanged(options.serviceAccounts)) dirty = true;
     options.metrics.setTrackedCredentials(settled.size, credentials.length - settled.size);
     return credentials;
+  }
+
+  function inheritedChanged(serviceAccounts: ServiceAccountRequests): boolean {
+    const now = new Map<string, Readonly<Record<string, string>> | undefined>();
+    let changed = false;
+    for (const map of inputs.workloads.values()) {
+      for (const w of map.values()) {
+        if (w.source.serviceAccount === undefined) continue;
+        const key = `${w.kind}/${id(w.namespace, w.name)}`;
+        const request = serviceAccounts.requestOf(w.namespace, w.source.serviceAccount);
+        now.set(key, request);
+        if (inheritedBefore.get(key) !== request) changed = true;
+      }
+    }
+    inheritedBefore = now;
+    return changed;
   }
 
   async function reconcile(credentials: RotationCredential[]): Promise<void> {
@@ -99,7 +121,7 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
     const plan = planRotation({
       credentials,
       workloads: [...inputs.workloads.values()].flatMap((map) =>
-        map.values().map((w) => ({ ...w, consumption: consumptionOf(w.source, w.namespace, lookup) })),
+        map.values().map((w) => ({ ...w, consumption: consumptionOf(w.source, w.namespace, lookup, options.serviceAccounts) })),
       ),
       pods: inputs.pods.values().map((p) => ({ ...p, consumption: consumptionOf(p.source, p.namespace, lookup) })),
       replicaSets: inputs.replicaSets.values(),

@@ -152,6 +152,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
           burst: config.rotation.burst,
           defaultAction: config.rotation.defaultAction,
           credentials: activeView.credentials,
+          ...(activeView.serviceAccounts ? { serviceAccounts: activeView.serviceAccounts } : {}),
           ...(events ? { events } : {}),
           metrics,
           logger,

@@ -45,8 +45,22 @@ describe.skipIf(skipE2E)('rotation restarts exactly the workloads that take a ch
     const stored = await core.readNamespacedSecret({ namespace: INJECTOR, name: 'credinject-digest-key' });
     digestKey = Buffer.from(stored.data?.['key'] ?? '', 'base64');
     ns = await createTestNamespace(cp, 'rotation');
+    // Created before the credentials, so the view has it when their cache is waited for: its pods
+    // get aws-s3 as env from the ServiceAccount alone (DESIGN, the ServiceAccount merge).
+    // Opted in: every Pod goes to the webhooks, which merge its ServiceAccount's request annotations.
+    await core.patchNamespace({ name: ns, body: [{ op: 'add', path: '/metadata/labels/credinject.dev~1injection', value: 'enabled' }] });
+    await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: 'sa-user', annotations: { 'credinject.dev/inject': 'aws-s3' } } } });
     await createExampleCredentials(cp.kubeConfig, ns, ['aws-s3', 'gcp-sa']);
     await waitForCredentialsCached(cp.kubeConfig, ns, ['aws-s3', 'gcp-sa']);
+    // The ServiceAccount reaches the server through its informer: a dry-run Pod shows when it has.
+    await pollUntil('the server to give sa-user pods aws-s3', async () => {
+      const probe = await core.createNamespacedPod({
+        namespace: ns,
+        dryRun: 'All',
+        body: { metadata: { name: 'sa-probe' }, spec: { serviceAccountName: 'sa-user', containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+      });
+      return JSON.stringify(probe.spec?.containers[0]?.env ?? []).includes('aws-s3') ? true : undefined;
+    }, 30_000);
     const template = (app: string, inject: string) => ({
       metadata: { labels: { app }, annotations: { 'credinject.dev/inject': inject } },
       spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }] },
@@ -58,8 +72,21 @@ describe.skipIf(skipE2E)('rotation restarts exactly the workloads that take a ch
     });
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('env-api', 'aws-s3') });
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('files-api', 'gcp-sa') });
+    // No annotation of its own: aws-s3 comes from the ServiceAccount.
+    await apps.createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: 'sa-api' },
+        spec: {
+          replicas: 1,
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: { app: 'sa-api' } },
+          template: { metadata: { labels: { app: 'sa-api' } }, spec: { serviceAccountName: 'sa-user', containers: [{ name: 'app', image: 'registry.example.com/app:1' }] } },
+        },
+      },
+    });
     await batch.createNamespacedJob({ namespace: ns, body: { metadata: { name: 'train' }, spec: { backoffLimit: 0, template: { ...template('train', 'aws-s3'), spec: { ...template('train', 'aws-s3').spec, restartPolicy: 'Never' } } } } });
-    for (const app of ['env-api', 'files-api', 'train']) await waitForPods(cp.kubeConfig, ns, `app=${app}`);
+    for (const app of ['env-api', 'files-api', 'sa-api', 'train']) await waitForPods(cp.kubeConfig, ns, `app=${app}`);
     // The controller polls its cache: until it has seen both credentials' current data, a change is
     // one it cannot name key by key (as for a new leader), so the tests below rotate only after that.
     await pollUntil('the rotation controller to track both credentials, settled', async () => {
@@ -151,6 +178,19 @@ describe.skipIf(skipE2E)('rotation restarts exactly the workloads that take a ch
     expect(jobAfter.spec?.template.metadata?.annotations?.[restartedFor]).toBeUndefined();
   });
 
+  it('restarts a Deployment that takes the credential as env only through its ServiceAccount', async () => {
+    const [pod] = await waitForPods(cp.kubeConfig, ns, 'app=sa-api');
+    expect(envKeys(pod!)).toContain('secret_access_key');
+    // The rotation of the test above restarted it too (the last one rolled it out).
+    const expected = await currentVersion(envKeys(pod!));
+    await pollUntil('sa-api restarted for the current aws-s3', async () => ((await templateAnnotation('sa-api')) === `aws-s3=${expected}` ? true : undefined), 60_000);
+    const sets = await pollUntil('a second ReplicaSet of sa-api', async () => {
+      const found = await replicaSets('sa-api');
+      return found.length >= 2 ? found : undefined;
+    }, 60_000);
+    expect(sets.filter((rs) => rs.spec?.template?.metadata?.annotations?.[restartedFor] === `aws-s3=${expected}`)).toHaveLength(1);
+  });
+
   it('makes one rollout of two updates inside the quiet period', async () => {
     const before = (await replicaSets('env-api')).length;
     const restartsBefore = await metric('credinject_rotation_restarts_total{kind="Deployment",result="ok"}');
@@ -159,7 +199,8 @@ describe.skipIf(skipE2E)('rotation restarts exactly the workloads that take a ch
     const expected = await currentVersion(envKeys(firstPod));
     await pollUntil('env-api restarted for the last update', async () => ((await templateAnnotation('env-api')) === `aws-s3=${expected}` ? true : undefined), 60_000);
     await pollUntil('the new ReplicaSet', async () => ((await replicaSets('env-api')).length === before + 1 ? true : undefined), 60_000);
-    expect(await metric('credinject_rotation_restarts_total{kind="Deployment",result="ok"}')).toBe(restartsBefore + 1);
+    // One rollout each for env-api and sa-api (aws-s3 as env through its ServiceAccount), not two.
+    expect(await metric('credinject_rotation_restarts_total{kind="Deployment",result="ok"}')).toBe(restartsBefore + 2);
   });
 
   it('holds an invalid update (validating webhook removed) with RotationHeld, and goes ahead once valid', async () => {

@@ -5,6 +5,8 @@ import { keyDigests, versionDigest } from '../../src/credentials/keyDigests.js';
 import {
   formatVersions,
   parseVersions,
+  consumptionOf,
+  consumptionSource,
   podConsumption,
   podVersions,
   templateConsumption,
@@ -72,6 +74,34 @@ describe('templateConsumption', () => {
   it('of a Pod is what its spec references (it is injected already)', () => {
     const pod = { metadata: { annotations: { 'credinject.dev/inject': 'aws-s3' } }, spec: { containers: [{ name: 'app' }] } };
     expect(templateConsumption(pod, 'Pod', 'ml', lookup)).toEqual({});
+  });
+});
+
+describe('consumption through the ServiceAccount (admission merges its request annotations into each Pod)', () => {
+  const accounts = (requests: Record<string, Record<string, string>>) => ({ requestOf: (namespace: string, name: string) => (namespace === 'ml' ? requests[name] : undefined) });
+  const ofDeployment = (annotations: Record<string, string>, serviceAccountName?: string) =>
+    consumptionSource(deployment(annotations, serviceAccountName ? { serviceAccountName } : {}), 'Deployment');
+
+  it.each<[string, Record<string, string>, string | undefined, Record<string, Record<string, string>>, Record<string, Consumption>]>([
+    ['a Deployment with no annotation whose ServiceAccount asks for an env credential', {}, 'trainer', { trainer: { 'credinject.dev/inject': 'aws-s3' } }, { 'aws-s3': { ...none, env: awsEnv } }],
+    ['the default ServiceAccount when the template names none', {}, undefined, { default: { 'credinject.dev/inject': 'aws-s3' } }, { 'aws-s3': { ...none, env: awsEnv } }],
+    ['the workload’s own inject winning over the ServiceAccount’s', { 'credinject.dev/inject': 'gcp-sa' }, 'trainer', { trainer: { 'credinject.dev/inject': 'aws-s3' } }, { 'gcp-sa': { ...none, files: ['service-account.json'] } }],
+    ['a ServiceAccount asking for nothing', {}, 'trainer', {}, {}],
+    ['only request keys of the ServiceAccount', {}, 'trainer', { trainer: { 'example.com/inject': 'aws-s3' } }, {}],
+  ])('%s', (_case, annotations, serviceAccount, requests, expected) => {
+    expect(consumptionOf(ofDeployment(annotations, serviceAccount), 'ml', lookup, accounts(requests))).toEqual(expected);
+  });
+
+  it('follows the ServiceAccount’s annotation as it is now (the source keeps only its name)', () => {
+    const source = ofDeployment({}, 'trainer');
+    expect(source.serviceAccount).toBe('trainer');
+    expect(consumptionOf(source, 'ml', lookup, accounts({}))).toEqual({});
+    expect(consumptionOf(source, 'ml', lookup, accounts({ trainer: { 'credinject.dev/inject': 'aws-s3' } }))).toEqual({ 'aws-s3': { ...none, env: awsEnv } });
+  });
+
+  it('never applies to a Pod: its injected spec holds what its ServiceAccount gave', () => {
+    const pod = { metadata: { namespace: 'ml' }, spec: { serviceAccountName: 'trainer', containers: [{ name: 'app' }] } };
+    expect(consumptionOf(consumptionSource(pod, 'Pod'), 'ml', lookup, accounts({ trainer: { 'credinject.dev/inject': 'aws-s3' } }))).toEqual({});
   });
 });
 

@@ -19,7 +19,7 @@ describe('what the rotation informers keep', () => {
       uid: 'u1',
       onRotation: 'none',
       restartedFor: { 'aws-s3': 'abc' },
-      source: { request: { 'credinject.dev/inject': 'aws-s3' }, references: [{ name: 'aws-s3', mode: 'env', keys: ['secret_access_key'] }] },
+      source: { request: { 'credinject.dev/inject': 'aws-s3' }, serviceAccount: 'default', references: [{ name: 'aws-s3', mode: 'env', keys: ['secret_access_key'] }] },
     });
     expect(JSON.stringify(state)).not.toContain('a-literal-value-never-kept');
   });
