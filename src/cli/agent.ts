@@ -4,9 +4,10 @@ import { setFlagsFromString } from 'node:v8';
 import type { AgentPlan } from '../contract/agentPlan.js';
 import { agentPaths, isPlainAbsolutePath } from '../contract/agentPlanNames.js';
 import { type AgentLog, loadPlan, renderPlan, startAgent } from '../agent/runAgent.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject agent [--once] [--plan-file FILE] [--output-dir DIR]
-       credinject agent probe [--plan-file FILE] [--output-dir DIR]
+const usage = `usage: ${program} agent [--once] [--plan-file FILE] [--output-dir DIR]
+       ${program} agent probe [--plan-file FILE] [--output-dir DIR]
 
 Renders credential files from Secret volumes as the plan in $CREDINJECT_AGENT_PLAN (or FILE) says,
 then re-renders them whenever kubelet updates a Secret volume, until SIGTERM.
@@ -16,8 +17,8 @@ then re-renders them whenever kubelet updates a Secret volume, until SIGTERM.
 
 examples:
   # the webhook writes these into the pod; run them by hand only to debug a plan
-  credinject agent --once --plan-file plan.json --output-dir /tmp/rendered
-  credinject agent probe --plan-file plan.json --output-dir /tmp/rendered
+  ${program} agent --once --plan-file plan.json --output-dir /tmp/rendered
+  ${program} agent probe --plan-file plan.json --output-dir /tmp/rendered
 `;
 
 /** JSON lines on stdout. Loaded lazily: `probe` runs every second during startup and needs no logger. */

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateServingMaterial, type ServingMaterial } from '../server/tls/certificates.js';
 import { isDnsSubdomain } from '../contract/names.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject certs --hosts H1,H2,... [--out-dir DIR]
+const usage = `usage: ${program} certs --hosts H1,H2,... [--out-dir DIR]
 
 Makes a development CA and a serving certificate for the hosts (DNS names or IPs), signed with
 SHA-256. Prints them as PEM, or writes ca.crt, tls.crt and tls.key into DIR.
@@ -15,8 +16,8 @@ For production use cert-manager or serve --self-signed.
   --out-dir DIR       write ca.crt, tls.crt (0644) and tls.key (0600) there instead of printing
 
 examples:
-  credinject certs --hosts credinject.credinject-system.svc --out-dir ./tls
-  credinject certs --hosts localhost,127.0.0.1
+  ${program} certs --hosts credinject.credinject-system.svc --out-dir ./tls
+  ${program} certs --hosts localhost,127.0.0.1
 `;
 
 /** A DNS-1123 subdomain, optionally with a leading wildcard label. */

@@ -1,14 +1,15 @@
 import { commands, type Command, type CompletionFlag } from './commands.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject completion bash|zsh
+const usage = `usage: ${program} completion bash|zsh
 
 Prints a completion script for the shell: commands, their flags, the values of the output, type
 and sidecar-mode flags, and credential names of the current namespace for describe (read with
 "credinject list", so with your kubeconfig and RBAC).
 
 examples:
-  source <(credinject completion bash)              # this shell; add it to ~/.bashrc to keep it
-  credinject completion zsh > "\${fpath[1]}/_credinject"   # zsh, then restart the shell
+  source <(${program} completion bash)              # this shell; add it to ~/.bashrc to keep it
+  ${program} completion zsh > "\${fpath[1]}/_credinject"   # zsh, then restart the shell
 `;
 
 const words = (list: readonly string[]): string => list.join(' ');

@@ -7,8 +7,9 @@ import { buildCredential, entriesFromJson, type CredentialDraft, type DraftEntry
 import type { CredentialProblem } from '../credentials/credentialInfo.js';
 import { credentialTypeNames } from '../credentials/registry.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject create <type> <name> [--from-literal k=v] [--from-file [k=]path] [--from-json F]
+const usage = `usage: ${program} create <type> <name> [--from-literal k=v] [--from-file [k=]path] [--from-json F]
          [--docker-server S --docker-username U --docker-password P] [--description D]
          [--scope cluster --namespace-selector SEL] [-o yaml|json] [--dry-run=client|server|none]
 
@@ -37,11 +38,11 @@ ${clusterUsage}
                            included) and nothing is stored; none: apply
 
 examples:
-  credinject create huggingface hf-token -n ml --from-file token=./hf-token.txt
-  pass show s3/readonly | credinject create aws s3-readonly --from-json - --dry-run=none
-  credinject create docker-registry ghcr --docker-server ghcr.io --docker-username bot \\
+  ${program} create huggingface hf-token -n ml --from-file token=./hf-token.txt
+  pass show s3/readonly | ${program} create aws s3-readonly --from-json - --dry-run=none
+  ${program} create docker-registry ghcr --docker-server ghcr.io --docker-username bot \\
     --docker-password "$(cat ghcr.pat)" --dry-run=none
-  credinject create kubernetes prod-cluster --from-json cluster.json --scope cluster \\
+  ${program} create kubernetes prod-cluster --from-json cluster.json --scope cluster \\
     --namespace-selector team=ml -n credinject-system -o yaml > prod-cluster.yaml
 `;
 

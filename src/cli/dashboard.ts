@@ -6,8 +6,9 @@ import { startDashboardServer } from '../dashboard/server.js';
 import { createLogger } from '../server/logger.js';
 import { defaultDigestKeySecret, parseDigestKeyRef } from '../view/digestKeyAccess.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject dashboard [--port N] [--kubeconfig F] [--context C] [-n NS | -A]
+const usage = `usage: ${program} dashboard [--port N] [--kubeconfig F] [--context C] [-n NS | -A]
 
 Serves a read-only credentials page on 127.0.0.1, with your kubeconfig and its RBAC: the table of
 credential Secrets (status, scope, users, how many run an older version), live from watches, and a
@@ -20,8 +21,8 @@ ${clusterUsage}
                            (default ${defaultDigestKeySecret})
 
 examples:
-  credinject dashboard                     # the current namespace
-  credinject dashboard -A --port 8086      # every namespace, on a fixed port
+  ${program} dashboard                     # the current namespace
+  ${program} dashboard -A --port 8086      # every namespace, on a fixed port
   kubectl credinject dashboard --context prod -n ml
 `;
 

@@ -12,8 +12,9 @@ import { defaultDigestKeySecret, parseDigestKeyRef, readDigestKey, type DigestKe
 import { credentialStaleness, stalenessText } from '../view/staleness.js';
 import { versionedSource, versionedUser } from '../view/versionedUsers.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
+import { program } from './programName.js';
 
-const usage = `usage: credinject describe <credential> [-n NS] [-o text|json|yaml]
+const usage = `usage: ${program} describe <credential> [-n NS] [-o text|json|yaml]
 
 Shows one credential: type, scope, status and expiry, description, key names (never values), what
 it injects, its mirrors (a cluster credential: which namespaces have an up-to-date copy, which are
@@ -28,7 +29,7 @@ ${clusterUsage}
                            (default ${defaultDigestKeySecret})
 
 examples:
-  credinject describe aws-s3 -n ml
+  ${program} describe aws-s3 -n ml
   kubectl credinject describe hf-token -n credinject-system -o yaml
 `;
 

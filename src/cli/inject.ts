@@ -4,8 +4,9 @@ import { InjectionOptions } from '../engine/options.js';
 import { describeObject, formatManifests, ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
 import { fileView } from '../view/fileView.js';
 import { flagUsageLines, injectionFlags, injectionInputFromFlags } from './serveFlags.js';
+import { program } from './programName.js';
 
-const help = `usage: credinject inject -f <file|dir|-> [--credentials <file|dir>] [-n <namespace>]
+const help = `usage: ${program} inject -f <file|dir|-> [--credentials <file|dir>] [-n <namespace>]
 
 Prints the manifests with credentials injected, as the webhook would at admission.
   -f, --filename      manifests to inject (multi-document YAML or a List, or a directory of
@@ -17,9 +18,9 @@ ${flagUsageLines(injectionFlags).join('\n')}
 Exit 1, printing nothing on stdout, when any object would be denied.
 
 examples:
-  credinject inject -f examples/workloads.yaml --credentials examples/credentials.yaml
-  credinject inject -f k8s/ --credentials secrets/ | kubectl apply -f -
-  helm template my-app ./chart | credinject inject -f - --credentials secrets.yaml -n ml
+  ${program} inject -f examples/workloads.yaml --credentials examples/credentials.yaml
+  ${program} inject -f k8s/ --credentials secrets/ | kubectl apply -f -
+  helm template my-app ./chart | ${program} inject -f - --credentials secrets.yaml -n ml
 `;
 
 function namespaceOf(object: unknown, fallback: string): string {

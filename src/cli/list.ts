@@ -14,11 +14,12 @@ import { defaultDigestKeySecret, parseDigestKeyRef, readDigestKey, type DigestKe
 import { credentialStaleness, type UserStaleness, type VersionedUser } from '../view/staleness.js';
 import { versionedUser } from '../view/versionedUsers.js';
 import { clusterOptions, clusterTarget, clusterUsage, firstLine } from './clusterFlags.js';
+import { program } from './programName.js';
 
 export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 type OutputFormat = (typeof outputFormats)[number];
 
-const usage = `usage: credinject list [-n NS | -A] [-o table|wide|json|yaml|name] [-l SELECTOR] [--type T]
+const usage = `usage: ${program} list [-n NS | -A] [-o table|wide|json|yaml|name] [-l SELECTOR] [--type T]
 
 Lists credential Secrets with their status (valid, the first problem, expires in 5d, expired),
 how many Pods and workloads use them, and how many of those are STALE: they run an older version
@@ -36,10 +37,10 @@ ${clusterUsage}
                            (default ${defaultDigestKeySecret})
 
 examples:
-  credinject list                          # the current namespace
-  credinject list -A -o wide               # every namespace, with who created each
-  credinject list -n ml --type aws -l team=vision
-  kubectl credinject list -o name | xargs -n1 credinject describe
+  ${program} list                          # the current namespace
+  ${program} list -A -o wide               # every namespace, with who created each
+  ${program} list -n ml --type aws -l team=vision
+  kubectl credinject list -o name | xargs -n1 ${program} describe
 `;
 
 export interface CredentialRow {

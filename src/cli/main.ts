@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.js';
-import { programName } from './programName.js';
+import { program } from './programName.js';
 
 function version(): string {
   // package.json sits two levels above both src/cli/ and dist/cli/.
@@ -51,7 +51,7 @@ async function main(argv: string[], program: string): Promise<number> {
   return (await command.load()).run(rest);
 }
 
-main(process.argv.slice(2), programName(process.argv[1])).then(
+main(process.argv.slice(2), program).then(
   (code) => {
     process.exitCode = code;
   },

@@ -8,3 +8,6 @@ import { basename } from 'node:path';
 export function programName(argv1: string | undefined): string {
   return basename(argv1 ?? '').replace(/\.(c|m)?js$/, '').startsWith('kubectl-credinject') ? 'kubectl credinject' : 'credinject';
 }
+
+/** This process's name for itself, for every usage text (`kubectl credinject list --help` says so). */
+export const program: string = programName(process.argv[1]);

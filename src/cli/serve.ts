@@ -4,6 +4,7 @@ import { ServeConfig, type ServeConfigInput } from '../server/config.js';
 import type { RunningServer, ServerRuntime } from '../server/start.js';
 import { describeApiError } from '../kube/describeApiError.js';
 import { flagNames, parseArgsOptions, serveFlags, serveUsage, setPath } from './serveFlags.js';
+import { program } from './programName.js';
 
 export type { RunningServer, ServerRuntime } from '../server/start.js';
 export { ServeConfig, type ServeConfigInput } from '../server/config.js';
@@ -18,7 +19,7 @@ export async function startServer(config: ServeConfigInput, runtime?: ServerRunt
 
 const flags = parseArgsOptions();
 type Flags = Record<string, string | boolean | undefined>;
-const usage = serveUsage();
+const usage = serveUsage(program);
 const flagOf = flagNames();
 
 function tlsFrom(values: Flags): ServeConfigInput['tls'] | undefined {

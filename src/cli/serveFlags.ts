@@ -111,15 +111,15 @@ export function flagUsageLines(flags: readonly ServeFlag[], width = 34): string[
 }
 
 /** The usage text, from the table. */
-export function serveUsage(): string {
+export function serveUsage(program: string): string {
   const lines = flagUsageLines(serveFlags);
   const examples = [
     'examples:',
-    '  credinject serve --self-signed --namespace credinject-system --tls-secret-name credinject-tls \\',
+    `  ${program} serve --self-signed --namespace credinject-system --tls-secret-name credinject-tls \\`,
     '    --service-name credinject --mutating-webhook-config credinject --validating-webhook-config credinject',
-    '  credinject serve --tls-cert tls/tls.crt --tls-key tls/tls.key --credentials-file examples/credentials.yaml',
+    `  ${program} serve --tls-cert tls/tls.crt --tls-key tls/tls.key --credentials-file examples/credentials.yaml`,
   ];
-  return `usage: credinject serve [flags]\n\n${lines.join('\n')}\n\n${examples.join('\n')}\n`;
+  return `usage: ${program} serve [flags]\n\n${lines.join('\n')}\n\n${examples.join('\n')}\n`;
 }
 
 /** Config field → the flag a user typed, for error messages. */

@@ -7,8 +7,9 @@ import { defaultExpiryWarningMs, expiryState, expiryStatus } from '../credential
 import { isCredentialSecret } from '../credentials/staticCredentials.js';
 import { credentialWarnings } from '../credentials/validateCredential.js';
 import { ManifestError, parseManifests, readSource } from '../manifests/manifests.js';
+import { program } from './programName.js';
 
-const help = `usage: credinject validate -f <file|dir|-> [--expiry-warning D] [--deny-expired]
+const help = `usage: ${program} validate -f <file|dir|-> [--expiry-warning D] [--deny-expired]
 
 Checks every credential Secret (label credinject.dev/type) against its type's data contract, and
 reads the expiry of its certificates and tokens.
@@ -19,9 +20,9 @@ Exit 1 when any credential is invalid (or expired, with --deny-expired), or when
   --deny-expired           an expired credential fails the check, as the webhook's --deny-expired
 
 examples:
-  credinject validate -f examples/credentials.yaml
-  credinject validate -f secrets/ --deny-expired        # in CI, before kubectl apply
-  kubectl get secret -n ml -l credinject.dev/type -o yaml | credinject validate -f -
+  ${program} validate -f examples/credentials.yaml
+  ${program} validate -f secrets/ --deny-expired        # in CI, before kubectl apply
+  kubectl get secret -n ml -l credinject.dev/type -o yaml | ${program} validate -f -
 `;
 
 export interface ValidateIo {

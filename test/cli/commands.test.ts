@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,21 +58,40 @@ describe('the kubectl plugin', () => {
     expect(programName(argv1)).toBe(name);
   });
 
-  it('answers "kubectl credinject" through kubectl\'s plugin dispatch (kubectl-credinject on PATH)', () => {
+  /** Runs `kubectl credinject ...` with kubectl-credinject (the built CLI) first on PATH, as npm installs it. */
+  function viaKubectl(args: string[]) {
     const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-    expect(kubectl.error, 'kubectl is needed for this test (Debian: apt-get install kubectl)').toBeUndefined();
-    const main = join(repoRoot, 'dist', 'cli', 'main.js');
-    // npm makes bin entries executable when it installs the package; the build output is not.
-    chmodSync(main, 0o755);
+    expect(kubectl.error, 'kubectl is needed for this test (Debian: apt-get install kubernetes-client)').toBeUndefined();
     const bin = join(work, 'bin');
-    spawnSync('mkdir', ['-p', bin]);
-    symlinkSync(main, join(bin, 'kubectl-credinject'));
+    const plugin = join(bin, 'kubectl-credinject');
+    if (!existsSync(plugin)) {
+      const main = join(repoRoot, 'dist', 'cli', 'main.js');
+      // npm makes bin entries executable when it installs the package; the build output is not.
+      chmodSync(main, 0o755);
+      mkdirSync(bin, { recursive: true });
+      symlinkSync(main, plugin);
+    }
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: join(work, 'none') };
-    const run = (args: string[]) => spawnSync('kubectl', ['credinject', ...args], { encoding: 'utf8', env, timeout: 30_000 });
-    expect(run(['--version'])).toMatchObject({ status: 0, stdout: `kubectl credinject ${version}\n` });
-    const help = run(['--help']);
+    return spawnSync('kubectl', ['credinject', ...args], { encoding: 'utf8', env, timeout: 30_000 });
+  }
+
+  it('answers "kubectl credinject" through kubectl\'s plugin dispatch (kubectl-credinject on PATH)', () => {
+    expect(viaKubectl(['--version'])).toMatchObject({ status: 0, stdout: `kubectl credinject ${version}\n` });
+    const help = viaKubectl(['--help']);
     expect(help.stdout).toContain('usage: kubectl credinject <command>');
     expect(help.stdout).toContain('kubectl credinject list -A -o wide');
+  });
+
+  it.each(Object.keys(commands))('kubectl credinject %s --help: the usage and every example say "kubectl credinject"', (name) => {
+    const { status, stdout } = viaKubectl([name, '--help']);
+    expect(status).toBe(0);
+    expect(stdout.startsWith(`usage: kubectl credinject ${name} `)).toBe(true);
+    // The usage block (up to its first blank line) and the examples: every call of a command is kubectl's.
+    const shown = `${stdout.split('\n\n')[0]}\n${stdout.split('\nexamples:')[1] ?? ''}`;
+    const commandWords = Object.keys(commands).join('|');
+    const bare = shown.split('\n').filter((line) => new RegExp(`(?<!kubectl )\\bcredinject (${commandWords})\\b`).test(line));
+    expect(bare, 'lines that call credinject by its own name').toEqual([]);
+    expect(shown).toContain(`kubectl credinject ${name}`);
   });
 
   it('is installed under both names by package.json', () => {
