@@ -70,8 +70,10 @@ export function newEvent(request: EventRequest, reportingInstance: string, now: 
 
 /**
  * The merge patch for a repeat: the series counts occurrences (the first one included, as client-go
- * counts), the note is the latest, so `kubectl describe` shows "x3 over 5m" and the current text.
+ * counts), so `kubectl describe` shows "x3 over 5m". Nothing else: the API server keeps every other
+ * field of an `events.k8s.io/v1` Event immutable (a changed note gets 422), so the note stays the
+ * first occurrence's, as client-go's recorder keeps it.
  */
-export function repeatPatch(request: EventRequest, previousCount: number, now: number): Record<string, unknown> {
-  return { series: { count: Math.max(previousCount, 1) + 1, lastObservedTime: microTime(now) }, note: cut(request.note) };
+export function repeatPatch(previousCount: number, now: number): Record<string, unknown> {
+  return { series: { count: Math.max(previousCount, 1) + 1, lastObservedTime: microTime(now) } };
 }

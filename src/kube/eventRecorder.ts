@@ -67,11 +67,11 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
    * Adds one to the series: read, then patch at the version read, so two replicas repeating at once
    * both count (one gets a conflict and reads again). False when the Event is gone.
    */
-  async function repeat(request: EventRequest, namespace: string, name: string): Promise<boolean> {
+  async function repeat(namespace: string, name: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await options.client.readSeries(namespace, name);
       if (stored === undefined) return false;
-      const outcome = await options.client.patch(namespace, name, stored.resourceVersion, repeatPatch(request, stored.count, now()));
+      const outcome = await options.client.patch(namespace, name, stored.resourceVersion, repeatPatch(stored.count, now()));
       if (outcome === 'patched') return true;
       if (outcome === 'missing') return false;
     }
@@ -82,10 +82,10 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     const namespace = request.regarding.namespace;
     const name = eventName(request);
     // Deleted meanwhile (Events expire after an hour): start a new one.
-    if (known.has(name) && (await repeat(request, namespace, name))) return;
+    if (known.has(name) && (await repeat(namespace, name))) return;
     const created = await options.client.create(namespace, newEvent(request, options.instance, now()));
     known.add(name);
-    if (created === 'exists' && !(await repeat(request, namespace, name))) known.delete(name);
+    if (created === 'exists' && !(await repeat(namespace, name))) known.delete(name);
   }
 
   return {

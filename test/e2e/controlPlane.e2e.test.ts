@@ -128,4 +128,21 @@ describe.skipIf(!binDir)('control plane (etcd + kube-apiserver + kube-controller
       series: { count: 3 },
     });
   });
+
+  it('counts a repeat whose note changed, keeping the first note (the API server refuses to change it)', async () => {
+    const secret = await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'refused' }, stringData: { k: 'v' } } });
+    const regarding = { apiVersion: 'v1', kind: 'Secret', namespace, name: 'refused', uid: secret.metadata!.uid! };
+    const request = { regarding, type: 'Warning' as const, reason: 'DeletionBlocked', action: 'Delete', note: 'used by 1 object: Deployment/web' };
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const recorder = createEventRecorder({ client: kubeEventClient(cp.kubeConfig), instance: 'replica-a', logger });
+    recorder.record(request);
+    await recorder.flush();
+    recorder.record({ ...request, note: 'used by 2 objects: Deployment/web, ReplicaSet/web-6f' });
+    await recorder.flush();
+    expect(warnings).toEqual([]);
+    const events = (await cp.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace })).items.filter((e) => e.reason === 'DeletionBlocked');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ note: 'used by 1 object: Deployment/web', series: { count: 2 } });
+  });
 });
