@@ -53,6 +53,8 @@ export const commands: Record<string, Command> = {
       file(['--credentials']),
       free(['-n', '--namespace']),
       ...injectionFlags.map((flag): CompletionFlag => (flag.name === 'sidecar-mode' ? { names: ['--sidecar-mode'], values: ['native', 'legacy'] } : free([`--${flag.name}`]))),
+      free(['--expiry-warning']),
+      { names: ['--deny-expired'] },
     ],
   },
   validate: {

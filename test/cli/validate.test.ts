@@ -4,18 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '../../src/cli/validate.js';
+import { capturedIo, day } from '../fixtures/capturedIo.js';
 import { certificateUntil, jwtWithExp } from '../fixtures/expiringMaterial.js';
 import { credentialSecret } from '../fixtures/secrets.js';
 
-const day = 24 * 60 * 60 * 1000;
 const now = new Date('2026-12-02T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
-
-function capture() {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, now: () => now, out: () => out, err: () => err };
-}
+const capture = () => capturedIo(now);
 
 let dir: string;
 let file: string;
