@@ -18,7 +18,9 @@
 // instead of annotated; --hand-wired 0 measures an annotation-only cluster as before.
 // --dist <another build's dist/> measures that build instead (the previous main as a baseline, run
 // alternately with this one; the in-process part imports its modules, serve runs its main.js).
-// Usage: node bench/scale.mjs [--secrets N] [--users N] [--hand-wired SHARE] [--no-serve] [--dist DIR]. The last line is the summary.
+// --list-concurrency N, --page-size N: pages in flight through the list gate and objects per page in
+// the in-process part (serve's cluster view: 2 and 100, src/view/clusterView.ts).
+// Usage: node bench/scale.mjs [--secrets N] [--users N] [--hand-wired SHARE] [--no-serve] [--dist DIR] [--list-concurrency N]. The last line is the summary.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,8 @@ const { values: cli } = parseArgs({
     'hand-wired': { type: 'string', default: String(1 / 3) },
     'no-serve': { type: 'boolean', default: false },
     dist: { type: 'string', default: '' },
+    'list-concurrency': { type: 'string', default: '2' },
+    'page-size': { type: 'string', default: '100' },
   },
 });
 const dist = cli.dist ? resolve(cli.dist) : fileURLToPath(new URL('../dist/', import.meta.url));
@@ -51,6 +55,8 @@ await fromDist('server/start.js'); // the serving process's module graph, for an
 const { watchedResources } = await fromDist('view/watchedResources.js');
 const { startResilientInformer } = await fromDist('kube/resilientInformer.js');
 const { createCredentialStore } = await fromDist('view/credentialStore.js');
+// The gate serve's cluster view lists through (kube/listGate.ts); a build from before it has none.
+const { createListGate } = await fromDist('kube/listGate.js').catch(() => ({}));
 const { createUsageIndex } = await fromDist('view/usageIndex.js');
 const { createServiceAccountStore } = await fromDist('view/serviceAccountStore.js');
 const { deletionCheck } = await fromDist('admission/deletionCheck.js');
@@ -178,8 +184,9 @@ const secretCount = countOf(shape, 'secrets');
 const userCount = watched.users.reduce((n, r) => n + countOf(shape, r.name), 0);
 // One ServiceAccount per namespace gives its Pods a credential, and counts as its user.
 const serviceAccountUsers = namespaces;
+const listGate = createListGate?.(Number(cli['list-concurrency']));
 const fillStart = performance.now();
-const informers = resources.map((resource) => startResilientInformer(kubeConfig, resource, { logger, pageSize: 500 }));
+const informers = resources.map((resource) => startResilientInformer(kubeConfig, resource, { logger, pageSize: Number(cli['page-size']), ...(listGate ? { listGate } : {}) }));
 try {
   await until('the informers to sync', () => (informers.every((informer) => informer.synced()) ? true : undefined), 60_000);
   const fillSeconds = (performance.now() - fillStart) / 1000;
@@ -239,7 +246,7 @@ try {
   await Promise.all(informers.map((informer) => informer.stop()));
   const serve = cli['no-serve'] ? undefined : await measureServe();
   const objects = secretCount + userCount;
-  console.log(`filled ${secretCount} credential Secrets and ${userCount} users (${Object.entries(perNamespace).map(([r, c]) => `${c * namespaces} ${r}`).join(', ')}) and ${countOf(shape, 'serviceaccounts')} ServiceAccounts in ${fmt(fillSeconds, 1)} s through ${informers.length} informers`);
+  console.log(`filled ${secretCount} credential Secrets and ${userCount} users (${Object.entries(perNamespace).map(([r, c]) => `${c * namespaces} ${r}`).join(', ')}) and ${countOf(shape, 'serviceaccounts')} ServiceAccounts in ${fmt(fillSeconds, 1)} s through ${informers.length} informers${listGate ? `, ${cli['list-concurrency']} pages in flight at most` : ', their pages in flight together'}`);
   console.log(`  every user references the shared credential of its namespace plus 1-3 others, ${fmt(shape.handWired * 100, 0)}% of them by hand: ${sizes.credentials} Secrets in use`);
   console.log(`memory after gc, MB   baseline   just filled   settled   settled - baseline`);
   console.log(`  rss                ${fmt(baseline.rss, 1).padStart(8)} ${fmt(filled.rss, 1).padStart(13)} ${fmt(settled.rss, 1).padStart(9)} ${fmt(delta.rss, 1).padStart(12)}   (peak during the fill ${fmt(peakRss, 0)} MB)`);
@@ -248,7 +255,7 @@ try {
   console.log(`  the baseline is this process with the server's modules loaded (@kubernetes/client-node alone is ~70 MB of it)`);
   if (serve) {
     console.log(`credinject serve (cluster mode, the same cluster listed over HTTP): ready after ${fmt(serve.syncSeconds, 1)} s, RSS ${fmt(serve.rss, 0)} MB 2 s later, peak ${fmt(serve.peak, 0)} MB`);
-    console.log(`  (V8 returns memory lazily: measured here, serve drops to ~230 MB some 20 s after readiness; the peak is what meets the pod's memory limit)`);
+    console.log(`  (no GC can be forced there and V8 returns memory lazily; the peak is what meets the pod's memory limit)`);
   }
   console.log(`DELETE check (deletionCheck, ${checks} checks, per-call timing incl. ~0.05 µs timer cost):`);
   console.log(`  random credential   p50 ${fmt(any.p50)} µs  p99 ${fmt(any.p99)} µs  max ${fmt(any.max)} µs  (${denied} of ${checks} denied: in use)`);

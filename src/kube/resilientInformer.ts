@@ -4,6 +4,7 @@ import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { isSilent, silenceCheckIntervalMs, type InformerHealth } from './informerHealth.js';
 import { createRetryGroup, defaultRetryGroupPolicy, type RetryGroup } from './retryGroup.js';
 import { openWatchStream } from './watchStream.js';
+import type { ListGate } from './listGate.js';
 import type { WatchedResource } from './watchedResource.js';
 
 export interface InformerOptions {
@@ -17,6 +18,8 @@ export interface InformerOptions {
   /** Server-side watch timeout; the API server ends the watch after it and we resume from the RV. */
   watchTimeoutSeconds?: number;
   pageSize?: number;
+  /** Shared by informers that list together, to bound the pages in flight (listGate.ts). */
+  listGate?: ListGate;
   /** Called on every error that made the informer restart (for metrics). */
   onRestart?: (resource: string) => void;
 }
@@ -73,27 +76,34 @@ export function startResilientInformer<T extends KubernetesObject>(
     group.disconnected(resource.name);
   };
 
+  const ungated: ListGate = { run: (task) => task() };
+  const gate = options.listGate ?? ungated;
+
   async function list(): Promise<KubernetesListObject<T>> {
     notCurrent(); // the cache is being replaced; it is not known good until the watch is open
     const signal = attemptSignal();
     const items: T[] = [];
-    let page: KubernetesListObject<KubernetesObject>;
+    let metadata: KubernetesListObject<KubernetesObject>['metadata'];
     let continueToken: string | undefined;
     do {
-      page = await resource.listPage(
-        {
-          limit: pageSize,
-          ...(continueToken ? { _continue: continueToken } : {}),
-          ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
-        },
-        signal,
-      );
-      for (const object of page.items) items.push(resource.project(object));
-      continueToken = page.metadata?._continue;
+      // Fetched and projected inside the gate: the page's whole objects are gone before it opens again.
+      metadata = await gate.run(async () => {
+        const page = await resource.listPage(
+          {
+            limit: pageSize,
+            ...(continueToken ? { _continue: continueToken } : {}),
+            ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
+          },
+          signal,
+        );
+        for (const object of page.items) items.push(resource.project(object));
+        return page.metadata;
+      });
+      continueToken = metadata?._continue;
       touch(); // a long paginated list is progress, not a hang
     } while (continueToken);
     // Every page of a paginated list is served at the first page's resourceVersion.
-    return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: page.metadata?.resourceVersion ?? '' }, items };
+    return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: metadata?.resourceVersion ?? '' }, items };
   }
 
   // Returns its controller at once (1.4's returns it only after the response): ListWatch.stop()

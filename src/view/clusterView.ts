@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createCredentialStore } from './credentialStore.js';
+import { createListGate } from '../kube/listGate.js';
 import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
 import { watchedResources } from './watchedResources.js';
 import { createServiceAccountStore } from './serviceAccountStore.js';
@@ -14,7 +15,10 @@ export function startClusterView(kubeConfig: KubeConfig, options: InformerOption
   const credentials = createCredentialStore();
   const usage = createUsageIndex();
   const serviceAccounts = createServiceAccountStore();
-  const { digestKey, ...informerOptions } = options;
+  const { digestKey, ...rest } = options;
+  // Nine informers list side by side: two pages in flight at once, of 100 objects (a page of 500
+  // whole Pods is ~7 MB, more than the young generation holds), bound the listing peak (listGate.ts).
+  const informerOptions: InformerOptions = { listGate: createListGate(), pageSize: 100, ...rest };
   const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts, ...(digestKey ? { digestKey } : {}) });
   // Secrets first, then Pods and workloads: the order informers start in (and report sync).
   const secrets = startResilientInformer(kubeConfig, resources.secrets, informerOptions);

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCredentialStore } from '../../src/view/credentialStore.js';
+import { createListGate } from '../../src/kube/listGate.js';
 import { startResilientInformer, type RunningInformer } from '../../src/kube/resilientInformer.js';
 import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
 import { watchedResources } from '../../src/view/watchedResources.js';
@@ -45,6 +46,41 @@ async function setup(options: { silenceMs?: number; pageSize?: number } = {}) {
 }
 
 describe('resilient informer', () => {
+  it('fetches and projects each list page inside the shared gate, one informer at a time with a gate of one', async () => {
+    const { api } = await setup();
+    const kubeConfig = api.kubeConfig();
+    const gate = createListGate(1);
+    let inFlight = 0;
+    let most = 0;
+    let pages = 0;
+    const slowPages = (name: string) => ({
+      name,
+      path: '/api/v1/secrets',
+      listPage: async ({ _continue }: { _continue?: string }) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const page = Number(_continue ?? 0);
+        return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '7', ...(page < 2 ? { _continue: String(page + 1) } : {}) }, items: [secret(`${name}-${page}`)] };
+      },
+      // The page's objects are projected before the gate lets the next page go.
+      project: (object: { metadata?: { name?: string; namespace?: string } }) => {
+        inFlight--;
+        pages++;
+        return { metadata: { name: object.metadata?.name ?? '', namespace: 'ml' } };
+      },
+      upsert: () => {},
+      remove: () => {},
+    });
+    const informers = ['one', 'two', 'three'].map((name) =>
+      startResilientInformer(kubeConfig, slowPages(name), { logger: pino({ level: 'silent' }), listGate: gate }),
+    );
+    for (const informer of informers) cleanups.push(() => informer.stop());
+    await eventually(() => informers.every((informer) => informer.synced()), 'sync');
+    expect(pages).toBe(9);
+    expect(most).toBe(1);
+  });
+
   it('lists every page with the label selector, then watches with it', async () => {
     const { api, store, start } = await setup({ pageSize: 2 });
     for (const name of ['a', 'b', 'c', 'd', 'e']) api.put(secret(name));
