@@ -1,4 +1,7 @@
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
+import type { ServiceAccountLookup } from '../engine/serviceAccountRequest.js';
+
+export type { ServiceAccountLookup };
 
 /** Who references a credential: the total and the users as `Kind/name`, most telling first. */
 export interface CredentialUsers {
@@ -16,10 +19,6 @@ export interface UsageIndex {
 }
 
 /** The request annotations of ServiceAccounts that carry any (docs/reference.md, "Namespace opt-in"). */
-export interface ServiceAccountLookup {
-  /** `credinject.dev/inject` and the other request annotations of the ServiceAccount; undefined when it has none. */
-  requestOf(namespace: string, name: string): Readonly<Record<string, string>> | undefined;
-}
 
 /** What the admission handlers read: credential metadata and usage, never the cluster itself. */
 export interface AdmissionStore {

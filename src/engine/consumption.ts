@@ -7,8 +7,8 @@ import { credentialContribution } from './credentialContribution.js';
 import { credentialVolumeName } from './credentialVolumeName.js';
 import { parseInjectionRequest } from './injectionRequest.js';
 import { secretKeyReferences } from './secretReferences.js';
-import { podServiceAccountName } from './serviceAccountRequest.js';
-import { effectiveRequest, isRequestKey, podTemplateOf } from './workloadAnnotations.js';
+import { inheritedEntries, podServiceAccountName, type ServiceAccountLookup } from './serviceAccountRequest.js';
+import { effectiveRequest, podTemplateOf } from './workloadAnnotations.js';
 
 /**
  * How a container gets a Secret's data, which decides what a rotation needs: env is read once at
@@ -94,21 +94,14 @@ export function consumptionSource(object: unknown, kind: UserKind): ConsumptionS
   return source;
 }
 
-/** Where the ServiceAccounts' request annotations are read (the view's ServiceAccount store). */
-export interface ServiceAccountRequests {
-  requestOf(namespace: string, name: string): Readonly<Record<string, string>> | undefined;
-}
-
 /**
  * A workload's request with its ServiceAccount's request annotations under it, key by key, its own
  * winning: what admission gives each of its pods (withServiceAccountRequest).
  */
-export function requestWithServiceAccount(source: ConsumptionSource, namespace: string, serviceAccounts?: ServiceAccountRequests): Record<string, string> {
+export function requestWithServiceAccount(source: ConsumptionSource, namespace: string, serviceAccounts?: ServiceAccountLookup): Record<string, string> {
   const inherited = source.serviceAccount === undefined ? undefined : serviceAccounts?.requestOf(namespace, source.serviceAccount);
   if (!inherited) return source.request;
-  const merged: Record<string, string> = {};
-  for (const [key, value] of Object.entries(inherited)) if (isRequestKey(key)) merged[key] = value;
-  return { ...merged, ...source.request };
+  return { ...source.request, ...Object.fromEntries(inheritedEntries(source.request, inherited)) };
 }
 
 /**
@@ -120,7 +113,7 @@ export function requestWithServiceAccount(source: ConsumptionSource, namespace: 
  * maps, since its pods may run from before. With `serviceAccounts`, a workload's ServiceAccount's
  * request annotations count as admission merges them.
  */
-export function consumptionOf(source: ConsumptionSource, namespace: string, lookup: CredentialLookup, serviceAccounts?: ServiceAccountRequests): ConsumptionMap {
+export function consumptionOf(source: ConsumptionSource, namespace: string, lookup: CredentialLookup, serviceAccounts?: ServiceAccountLookup): ConsumptionMap {
   const builder: Builder = new Map();
   const request = parseInjectionRequest(requestWithServiceAccount(source, namespace, serviceAccounts)).request;
   for (const name of request?.credentials ?? []) {

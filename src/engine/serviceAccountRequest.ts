@@ -19,6 +19,17 @@ export function requestAnnotationsOf(annotations: Readonly<Record<string, string
   return found;
 }
 
+/** Where the ServiceAccounts' request annotations are read (the view's ServiceAccount store). */
+export interface ServiceAccountLookup {
+  /** `credinject.dev/inject` and the other request annotations of the ServiceAccount; undefined when it has none. */
+  requestOf(namespace: string, name: string): Readonly<Record<string, string>> | undefined;
+}
+
+/** The ServiceAccount's request annotations that `own` does not set itself: what admission adds. */
+export function inheritedEntries(own: Readonly<Record<string, unknown>>, inherited: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(inherited).filter(([key]) => isRequestKey(key) && !Object.hasOwn(own, key));
+}
+
 /**
  * A Pod with its ServiceAccount's request annotations copied in, key by key, the Pod's own winning:
  * a Pod that sets `credinject.dev/inject` itself gets what it names, not the ServiceAccount's list.
@@ -30,7 +41,7 @@ export function withServiceAccountRequest<T extends { metadata?: V1ObjectMeta }>
   if (!inherited) return pod;
   const own: unknown = pod.metadata?.annotations ?? {};
   if (!isRecord(own)) return pod;
-  const added = Object.entries(inherited).filter(([key]) => isRequestKey(key) && !Object.hasOwn(own, key));
+  const added = inheritedEntries(own, inherited);
   if (added.length === 0) return pod;
   return { ...pod, metadata: { ...pod.metadata, annotations: { ...own, ...Object.fromEntries(added) } } };
 }

@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { CredentialInfo, CredentialLookup } from '../credentials/credentialInfo.js';
-import { consumptionOf, type ServiceAccountRequests } from '../engine/consumption.js';
+import { consumptionOf } from '../engine/consumption.js';
+import type { ServiceAccountLookup } from '../engine/serviceAccountRequest.js';
 import { backoffDelay } from '../kube/backoff.js';
 import { describeApiError } from '../kube/describeApiError.js';
 import type { EventRecorder } from '../kube/eventRecorder.js';
@@ -25,8 +26,11 @@ export interface RotationControllerOptions {
   defaultAction: RotationAction;
   /** The webhook's credential cache (with keyed digests): what rotation compares. */
   credentials: CredentialLookup & { list(): CredentialInfo[] };
-  /** The view's ServiceAccounts: a workload's pods also take what their ServiceAccount asks for. */
-  serviceAccounts?: ServiceAccountRequests;
+  /**
+   * The view's ServiceAccounts: a workload's pods also take what their ServiceAccount asks for. Its
+   * revision grows with every change of a request, which makes the controller plan again.
+   */
+  serviceAccounts?: ServiceAccountLookup & { revision(): number };
   events?: EventRecorder;
   metrics: RotationMetrics;
   logger: Logger;
@@ -62,9 +66,7 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
   let inFlight: Promise<void> | undefined;
   let failures = 0;
   let retryAt = 0;
-  // The request each workload's ServiceAccount gave at the last look: the view's store has no
-  // change hook, so an annotation change there is noticed by comparing (a new object per change).
-  let inheritedBefore = new Map<string, Readonly<Record<string, string>> | undefined>();
+  let serviceAccountsSeen: number | undefined;
 
   const inputs: RotationInputs = rotationInputs(kubeConfig, () => {
     dirty = true;
@@ -95,25 +97,11 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
     if ([...quiet].some(([key, value]) => before.get(key) !== value) || before.size !== quiet.size) dirty = true;
     if ([...settled].some((key) => !settledBefore.has(key))) dirty = true;
     settledBefore = settled;
-    if (options.serviceAccounts && inheritedChanged(options.serviceAccounts)) dirty = true;
+    const serviceAccountsNow = options.serviceAccounts?.revision();
+    if (serviceAccountsNow !== serviceAccountsSeen) dirty = true;
+    serviceAccountsSeen = serviceAccountsNow;
     options.metrics.setTrackedCredentials(settled.size, credentials.length - settled.size);
     return credentials;
-  }
-
-  function inheritedChanged(serviceAccounts: ServiceAccountRequests): boolean {
-    const now = new Map<string, Readonly<Record<string, string>> | undefined>();
-    let changed = false;
-    for (const map of inputs.workloads.values()) {
-      for (const w of map.values()) {
-        if (w.source.serviceAccount === undefined) continue;
-        const key = `${w.kind}/${id(w.namespace, w.name)}`;
-        const request = serviceAccounts.requestOf(w.namespace, w.source.serviceAccount);
-        now.set(key, request);
-        if (inheritedBefore.get(key) !== request) changed = true;
-      }
-    }
-    inheritedBefore = now;
-    return changed;
   }
 
   async function reconcile(credentials: RotationCredential[]): Promise<void> {

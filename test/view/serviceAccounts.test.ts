@@ -42,6 +42,22 @@ describe('ServiceAccounts in the view', () => {
     expect(serviceAccounts.size()).toBe(0);
   });
 
+  it('count a revision for each change of a request, not for a relist of the same', () => {
+    const { serviceAccounts, resource } = world();
+    const asks = (inject: string) => resource.project(serviceAccount({ 'credinject.dev/inject': inject }));
+    const start = serviceAccounts.revision();
+    resource.upsert(asks('aws'));
+    expect(serviceAccounts.revision()).toBe(start + 1);
+    resource.upsert(asks('aws'));
+    expect(serviceAccounts.revision()).toBe(start + 1);
+    resource.upsert(asks('aws, registry'));
+    expect(serviceAccounts.revision()).toBe(start + 2);
+    resource.remove(asks('aws, registry'));
+    expect(serviceAccounts.revision()).toBe(start + 3);
+    resource.upsert(resource.project(serviceAccount({})));
+    expect(serviceAccounts.revision()).toBe(start + 3);
+  });
+
   it('are forgotten when deleted', () => {
     const { serviceAccounts, usage, resource } = world();
     const entry = resource.project(serviceAccount({ 'credinject.dev/inject': 'aws' }));
