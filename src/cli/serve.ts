@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ServeConfig, type ServeConfigInput } from '../server/config.js';
 import type { RunningServer, ServerRuntime } from '../server/start.js';
 import { describeApiError } from '../kube/describeApiError.js';
+import { stopPretenuring } from '../server/heapTuning.js';
 import { flagNames, parseArgsOptions, serveFlags, serveUsage, setPath } from './serveFlags.js';
 import { program } from './programName.js';
 
@@ -98,6 +99,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  stopPretenuring();
   let server: RunningServer;
   try {
     server = await startServer(parsed.config);
