@@ -1,5 +1,4 @@
 import type { RequestListener } from 'node:http';
-import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { ExpiryPolicy } from '../admission/expiryCheck.js';
 import { mutate } from '../admission/mutate.js';
@@ -14,8 +13,8 @@ import { validate, type ValidationSettings } from '../admission/validate.js';
 import type { InjectionOptions } from '../engine/options.js';
 import type { ServerMetrics, WebhookName } from './metrics.js';
 import { admissionListener } from './admissionFastPath.js';
-import { bodyErrors, internalError, rejectBody, sendJson, unreadableBodyMessage } from './webhookAnswers.js';
-import { reviewHandler, webhookRoute, type ReviewHandler } from './webhookRoute.js';
+import { internalError, type AnswerContext } from './webhookAnswers.js';
+import { reviewHandler, type ReviewHandler } from './webhookRoute.js';
 
 export interface WebhookAppOptions {
   store: AdmissionStore;
@@ -36,21 +35,6 @@ export interface WebhookAppOptions {
   bodyLimitBytes: number;
   /** While draining, answers ask the client to reconnect (to another replica). */
   isDraining(): boolean;
-}
-
-/**
- * A body the parser could not read for another reason, a client error all the same: a
- * Content-Encoding (gzip, deflate, br) whose bytes do not decode fails in zlib, and body-parser
- * passes it on as a 400 without a type.
- */
-function unreadableBody(err: unknown, encoding: string | undefined): { status: number; message: () => string } | undefined {
-  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
-  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (encoding !== undefined && encoding !== 'identity') {
-    const name = /^[a-z0-9-]{1,16}$/i.test(encoding) ? encoding : 'its encoding';
-    return { status: 400, message: () => `request body does not decode as Content-Encoding ${name}` };
-  }
-  return { status, message: () => unreadableBodyMessage };
 }
 
 /** The two endpoints' pipelines from a JSON body to the answer, shared by the fast path and express. */
@@ -98,30 +82,22 @@ export function webhookListener(options: WebhookAppOptions): RequestListener {
     isDraining: options.isDraining,
     handlers,
     bodyLimitBytes: options.bodyLimitBytes,
-    fallback: webhookApp(options, handlers),
+    fallback: loadedOnFirstRequest(options, () => import('./webhookFallbackApp.js').then((m) => m.webhookFallbackApp(options, handlers))),
   });
 }
 
-/** The express app: `POST /mutate` and `POST /validate` behind its JSON parser, 404 for the rest, the body errors. */
-export function webhookApp(options: WebhookAppOptions, handlers: Record<WebhookName, ReviewHandler> = webhookHandlers(options)): Express {
-  const { metrics, logger } = options;
-  const context = { logger, metrics, isDraining: options.isDraining };
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  // Not strict: `null`, `"str"` and `123` are JSON too, and are told they are not an AdmissionReview.
-  const json = express.json({ limit: options.bodyLimitBytes, type: 'application/json', strict: false });
-  for (const webhook of ['mutate', 'validate'] as const) app.post(`/${webhook}`, json, webhookRoute(context, webhook, handlers[webhook]));
-  app.use((_req, res) => sendJson(res, 404, { error: 'not found: POST /mutate or /validate' }, options.isDraining()));
-
-  const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
-    const webhook = req.path === '/mutate' ? 'mutate' : req.path === '/validate' ? 'validate' : 'unknown';
-    const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-    const known = typeof type === 'string' ? bodyErrors[type] : unreadableBody(err, req.headers['content-encoding']);
-    // The fixed message only: the parser's own names the offending bytes.
-    if (known) rejectBody(context, res, webhook, known.status, known.message(options.bodyLimitBytes));
-    else internalError(context, res, webhook, err);
+/**
+ * A listener built when its first request arrives: express (about 17 MB of RSS loaded) answers
+ * only what the fast path leaves, which the API server never sends, so a server that is never
+ * sent such a request never loads it. The request's body waits in its stream meanwhile.
+ */
+function loadedOnFirstRequest(context: AnswerContext, load: () => Promise<RequestListener>): RequestListener {
+  let listener: Promise<RequestListener> | undefined;
+  return (req, res) => {
+    listener ??= load();
+    listener.then(
+      (handle) => handle(req, res),
+      (err: unknown) => internalError(context, res, 'unknown', err),
+    );
   };
-  app.use(onError);
-  return app;
 }

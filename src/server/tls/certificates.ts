@@ -1,6 +1,5 @@
 import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { generate } from 'selfsigned';
 
 /** A PEM certificate with its private key. */
 export interface KeyPair {
@@ -26,6 +25,14 @@ const pemLine = (pem: string): string => (pem.endsWith('\n') ? pem : `${pem}\n`)
 
 export const caValidityDays = 3650;
 export const servingValidityDays = 825;
+
+/**
+ * selfsigned, loaded when a certificate is made: it brings an ASN.1 and X.509 stack (about 17 MB
+ * of RSS) that a server given its certificate, or the CLI, never needs.
+ */
+async function generate(...args: Parameters<typeof import('selfsigned').generate>): ReturnType<typeof import('selfsigned').generate> {
+  return (await import('selfsigned')).generate(...args);
+}
 
 export async function generateCa(commonName = 'credinject-ca', now = new Date()): Promise<KeyPair> {
   const pems = await generate([{ name: 'commonName', value: `${commonName}-${randomUUID().slice(0, 8)}` }], {
