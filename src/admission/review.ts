@@ -9,8 +9,13 @@ import { isRecord } from '../contract/json.js';
 const GroupVersionKind = z.object({ group: z.string(), version: z.string(), kind: z.string() });
 const GroupVersionResource = z.object({ group: z.string(), version: z.string(), resource: z.string() });
 
-/** A JSON object (a Kubernetes object) kept as is; null is how DELETE and CONNECT send "none". */
-const KubeObject = z.record(z.string(), z.unknown()).nullish();
+/**
+ * A JSON object (a Kubernetes object) kept as is, not copied key by key as z.record would (the
+ * object is most of a review); null is how DELETE and CONNECT send "none".
+ */
+const KubeObject = z
+  .custom<Record<string, unknown> | null>((value) => value === null || isRecord(value), { message: 'expected an object or null' })
+  .optional();
 
 export const Operation = z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
 export type Operation = z.infer<typeof Operation>;

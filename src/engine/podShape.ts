@@ -24,7 +24,7 @@ const Container = z.looseObject({ name: optionalString, env: list(EnvVar), volum
 const Named = z.looseObject({ name: optionalString });
 
 /** `spec` of a Pod or pod template, as far as injection reads and writes it. */
-const PodSpec = z
+export const PodSpecSchema = z
   .looseObject({
     containers: list(Container),
     initContainers: list(Container),
@@ -37,7 +37,7 @@ const PodSpec = z
   .nullish();
 
 /** `metadata`: annotations a map, and every credinject request annotation in it a string. */
-const Metadata = z
+export const MetadataSchema = z
   .looseObject({ annotations: z.record(z.string(), z.unknown()).nullish() })
   .superRefine((metadata, ctx) => {
     for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
@@ -69,8 +69,50 @@ const expectations: Readonly<Record<string, string>> = {
   int: 'must be an integer',
 };
 
+/*
+ * The same rules as plain predicates, for the common case: an object the API server decoded passes
+ * them, and zod (which copies every object it checks, a tenth of a review's CPU) then has nothing
+ * to say. Each predicate is at least as strict as its schema, so `true` means zod would find no
+ * issue; on `false` zod runs and words the problems. test/engine/podShape checks the two agree.
+ */
+const nullish = (value: unknown): value is null | undefined => value === undefined || value === null;
+const stringOrNone = (value: unknown): boolean => nullish(value) || typeof value === 'string';
+const integerOrNone = (value: unknown): boolean => nullish(value) || Number.isSafeInteger(value);
+const listOrNone = (value: unknown, item: (entry: unknown) => boolean): boolean => nullish(value) || (Array.isArray(value) && value.every(item));
+const named = (value: unknown): value is Record<string, unknown> => isRecord(value) && stringOrNone(value['name']);
+const volumeMount = (value: unknown): boolean => named(value) && typeof value['mountPath'] === 'string';
+const container = (value: unknown): boolean =>
+  named(value) && listOrNone(value['env'], named) && listOrNone(value['volumeMounts'], volumeMount) && stringOrNone(value['restartPolicy']);
+
+export function podSpecWellShaped(spec: unknown): boolean {
+  if (nullish(spec)) return true;
+  if (!isRecord(spec)) return false;
+  const security = spec['securityContext'];
+  const os = spec['os'];
+  return (
+    listOrNone(spec['containers'], container) &&
+    listOrNone(spec['initContainers'], container) &&
+    listOrNone(spec['volumes'], named) &&
+    listOrNone(spec['imagePullSecrets'], named) &&
+    (nullish(security) || (isRecord(security) && integerOrNone(security['fsGroup']) && integerOrNone(security['runAsUser']) && integerOrNone(security['runAsGroup']))) &&
+    stringOrNone(spec['restartPolicy']) &&
+    (nullish(os) || (isRecord(os) && stringOrNone(os['name'])))
+  );
+}
+
+export function metadataWellShaped(metadata: unknown): boolean {
+  if (nullish(metadata)) return true;
+  if (!isRecord(metadata)) return false;
+  const annotations = metadata['annotations'];
+  if (nullish(annotations)) return true;
+  if (!isRecord(annotations)) return false;
+  for (const key in annotations) if (isRequestKey(key) && typeof annotations[key] !== 'string') return false;
+  return true;
+}
+
 /** One sentence per issue, from its code and path only: zod's own messages may describe the input. */
-function sentences(schema: z.ZodType, value: unknown, at: readonly PathStep[]): string[] {
+function sentences(schema: z.ZodType, value: unknown, at: readonly PathStep[], wellShaped: (value: unknown) => boolean): string[] {
+  if (wellShaped(value)) return [];
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => {
@@ -92,8 +134,8 @@ export function objectShapeProblems(object: unknown, info: KindInfo): string[] {
   const root = object;
   const templatePath = [...info.templatePath];
   const template = templatePath.length === 0 ? root : valueAt(root, templatePath);
-  const problems = templatePath.length === 0 ? [] : sentences(Metadata, root['metadata'], ['metadata']);
-  problems.push(...sentences(Metadata, valueAt(template, ['metadata']), [...templatePath, 'metadata']));
+  const problems = templatePath.length === 0 ? [] : sentences(MetadataSchema, root['metadata'], ['metadata'], metadataWellShaped);
+  problems.push(...sentences(MetadataSchema, valueAt(template, ['metadata']), [...templatePath, 'metadata'], metadataWellShaped));
   if (problems.length > 0 || !requestsInjection(effectiveRequest(root, info.kind))) return problems;
-  return sentences(PodSpec, valueAt(template, ['spec']), [...templatePath, 'spec']);
+  return sentences(PodSpecSchema, valueAt(template, ['spec']), [...templatePath, 'spec'], podSpecWellShaped);
 }

@@ -27,6 +27,19 @@ describe('parseReview', () => {
     expect('review' in parsed && parsed.review.request.object).toEqual(body.request.object);
   });
 
+  it('reads a CREATE that leaves oldObject out, as clients other than the API server do', () => {
+    const { oldObject: _left, ...request } = loadReview('pod-create').request;
+    const parsed = parseReview({ ...loadReview('pod-create'), request });
+    if (!('review' in parsed)) throw new Error(parsed.error);
+    expect(parsed.review.request.oldObject).toBeUndefined();
+  });
+
+  it('hands on the object itself, not a copy (nothing to strip, nothing to copy)', () => {
+    const body = loadReview('pod-create');
+    const parsed = parseReview(body);
+    expect('review' in parsed && parsed.review.request.object).toBe(body.request.object);
+  });
+
   it('reads DELETE with a null object and the old object', () => {
     const parsed = parseReview(loadReview('secret-delete'));
     if (!('review' in parsed)) throw new Error(parsed.error);

@@ -15,11 +15,16 @@ export function mountPathProblem(path: string): string | undefined {
   return undefined;
 }
 
+/** `/a/b`: one or more `/segment`, none empty, `.` or `..`. */
+const alreadyNormal = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
 /**
  * `path` as the runtime sees the directory: repeated and trailing `/` and `.` segments dropped.
  * `..` segments are resolved too, so a user's own mount at `/a/../etc` still collides with `/etc`.
  */
 export function normalMountPath(path: string): string {
+  // Nearly every path is already normal; it is compared for each mount of each review.
+  if (alreadyNormal.test(path)) return path;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
