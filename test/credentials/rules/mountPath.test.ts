@@ -1,17 +1,10 @@
+import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mountPathProblem, normalMountPath } from '../../../src/credentials/rules/mountPath.js';
 
-/** The normal form by its definition: drop empty and `.` segments, resolve `..`. */
-function resolved(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  return `/${segments.join('/')}`;
-}
+/** The normal form as Node's own path module computes it, without a trailing `/`. */
+const resolved = (path: string): string => posix.normalize(path).replace(/(.)\/$/, '$1');
 
 describe('normalMountPath', () => {
   it.each([
