@@ -28,5 +28,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY --from=build /src/dist ./dist
 # Numeric UID/GID, so that runAsNonRoot can be verified; the files stay root-owned (read-only).
 USER 65532:65532
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+# A young generation of at most 8 MB per semi-space (V8's default grows it to 16 MB under load): a
+# review's objects die young, so scavenges stay short and RSS under load drops by about 20 MB for
+# the same CPU (bench/heapFlags.mjs, issue 17). bench/servers.mjs runs serve with these flags.
+ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/dist/cli/main.js"]
 CMD ["serve"]

@@ -1,6 +1,6 @@
 // A/B of V8 heap flags for `credinject serve` under saturation, in one run: per flag set and
 // round, wrk for a few seconds (server on core 1, wrk on core 0, as bench/peer pins them), then CPU per review, peak RSS and the --trace-gc pauses.
-// Usage: node bench/heapFlags.mjs [--rounds N] --set="<flags A>" --set="<flags B>" ...  (--set= is V8's defaults)
+// Usage: node bench/heapFlags.mjs [--rounds N] --set="<flags A>" --set="<flags B>" ...  (--set= is the image's flags alone: bench/servers.mjs imageNodeFlags; a later flag overrides)
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'no
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsonPatch from 'fast-json-patch'; // CommonJS: named imports fail under Node ESM
 import { generate } from 'selfsigned';
 import { credentialNames, credentialsYaml, pod, reviewUid } from './admissionReview.mjs';
@@ -13,6 +13,22 @@ import { until } from './benchUtil.mjs';
 
 export const mainJs = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const floorJs = fileURLToPath(new URL('./floorServer.mjs', import.meta.url));
+
+/**
+ * The node flags the image runs credinject with: those between `node` and the script in the
+ * Dockerfile's ENTRYPOINT of the build `main` belongs to (<build>/Dockerfile beside its dist/), so a
+ * benchmark measures serve as it runs in a pod, and a baseline build with its own Dockerfile.
+ * None when that build has no Dockerfile.
+ */
+export function imageNodeFlags(main = mainJs) {
+  const dockerfile = fileURLToPath(new URL('../../Dockerfile', pathToFileURL(main)));
+  if (!existsSync(dockerfile)) return [];
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(readFileSync(dockerfile, 'utf8'));
+  if (!entrypoint) throw new Error(`${dockerfile}: no ENTRYPOINT in exec form`);
+  const [node, ...rest] = JSON.parse(entrypoint[1]);
+  if (node !== 'node') throw new Error(`${dockerfile}: ENTRYPOINT does not start with node`);
+  return rest.slice(0, rest.findIndex((arg) => !arg.startsWith('--')));
+}
 
 export function requireBuild() {
   if (!existsSync(mainJs)) throw new Error('dist/ is missing: run `npm run build` first');
@@ -88,7 +104,7 @@ export async function startCredinject(files, dir, options = {}) {
   const fd = openSync(logFile, 'w');
   const [port, metricsPort] = await freePorts(2);
   const args = [
-    ...nodeArgs, main, 'serve',
+    ...imageNodeFlags(main), ...nodeArgs, main, 'serve',
     '--address', '127.0.0.1', '--port', String(port),
     '--metrics-address', '127.0.0.1', '--metrics-port', String(metricsPort),
     '--tls-cert', files.cert, '--tls-key', files.key,
