@@ -12,12 +12,10 @@ import { pollUntil } from './harness/controlPlane.js';
 import {
   apiErrorOf,
   containerOf,
-  createExampleCredentials,
-  createTestNamespace,
   expectApiError,
   isNotFound,
+  namespaceWithCredentials,
   podRequesting,
-  waitForCredentialsCached,
 } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 import { startCredinjectServer, type CredinjectServer } from './harness/credinjectServer.js';
@@ -39,9 +37,7 @@ describe.skipIf(skipE2E)('failure policies with the webhook server down', () => 
 
   beforeAll(async () => {
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'down');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    namespace = await namespaceWithCredentials(suite.cp, 'down', ['aws-s3']);
     // Control: while the server is up, the same Pod is injected.
     const injected = await core.createNamespacedPod({ namespace, dryRun: 'All', body: podRequesting('control', 'aws-s3') });
     expect(injected.metadata?.annotations?.['credinject.dev/status']).toBe('injected');

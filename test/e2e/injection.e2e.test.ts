@@ -8,14 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_IMAGE } from './harness/credinjectServer.js';
 import {
   containerOf,
-  createExampleCredentials,
-  createTestNamespace,
   duplicates,
   envNames,
   expectApiError,
   isNotFound,
+  namespaceWithCredentials,
   podRequesting,
-  waitForCredentialsCached,
   waitForPods,
 } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
@@ -36,9 +34,7 @@ describe.skipIf(skipE2E)('injection through the real API server', () => {
     core = kc.makeApiClient(CoreV1Api);
     apps = kc.makeApiClient(AppsV1Api);
     batch = kc.makeApiClient(BatchV1Api);
-    namespace = await createTestNamespace(suite.cp, 'inject');
-    await createExampleCredentials(kc, namespace, CREDENTIALS);
-    await waitForCredentialsCached(kc, namespace, CREDENTIALS);
+    namespace = await namespaceWithCredentials(suite.cp, 'inject', CREDENTIALS);
   }, 180_000);
 
   const stored = (name: string): Promise<V1Pod> => core.readNamespacedPod({ name, namespace });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
-import { createExampleCredentials, createTestNamespace, podRequesting, waitForCredentialsCached } from './harness/kube.js';
+import { namespaceWithCredentials, podRequesting } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 const run = promisify(execFile);
@@ -25,9 +25,7 @@ describe.skipIf(skipE2E)('legacy sidecar mode, credinject list and metrics again
 
   beforeAll(async () => {
     core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'legacy');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['prod-cluster', 'aws-s3', 'hf-token']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['prod-cluster', 'aws-s3', 'hf-token']);
+    namespace = await namespaceWithCredentials(suite.cp, 'legacy', ['prod-cluster', 'aws-s3', 'hf-token']);
   }, 180_000);
 
   it('stores a kubernetes-credential Pod with a render-once init container and a plain sidecar', async () => {

@@ -9,7 +9,7 @@ import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil } from './harness/controlPlane.js';
-import { apiErrorOf, containerOf, createExampleCredentials, expectApiError, createTestNamespace, envNames, podRequesting, waitForCredentialsCached } from './harness/kube.js';
+import { apiErrorOf, containerOf, createExampleCredentials, createTestNamespace, envNames, expectApiError, namespaceWithCredentials, podRequesting, waitForCredentialsCached } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
 announceSkip('namespaces');
@@ -122,9 +122,7 @@ describe.skipIf(skipE2E)('namespace opt-in and ServiceAccounts through the real 
 
     beforeAll(async () => {
       apps = suite.cp.kubeConfig.makeApiClient(AppsV1Api);
-      governed = await createTestNamespace(suite.cp, 'policy');
-      await createExampleCredentials(suite.cp.kubeConfig, governed, ['aws-s3', 'hf-token']);
-      await waitForCredentialsCached(suite.cp.kubeConfig, governed, ['aws-s3', 'hf-token']);
+      governed = await namespaceWithCredentials(suite.cp, 'policy', ['aws-s3', 'hf-token']);
       await core.patchNamespace({
         name: governed,
         body: [

@@ -13,6 +13,7 @@ import {
   createTestNamespace,
   envNames,
   expectApiError,
+  namespaceWithCredentials,
   podRequesting,
   waitForCredentialsCached,
   waitForPods,
@@ -30,11 +31,8 @@ describe.skipIf(skipE2E)('pod variants through the real API server', () => {
   let namespace: string;
 
   beforeAll(async () => {
-    const kc = suite.cp.kubeConfig;
-    core = kc.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'variants');
-    await createExampleCredentials(kc, namespace, CREDENTIALS);
-    await waitForCredentialsCached(kc, namespace, CREDENTIALS);
+    core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
+    namespace = await namespaceWithCredentials(suite.cp, 'variants', CREDENTIALS);
   }, 180_000);
 
   const agentOf = (pod: V1Pod) => pod.spec?.initContainers?.find((c) => c.name === 'credinject-agent');

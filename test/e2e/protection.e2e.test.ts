@@ -14,6 +14,7 @@ import {
   exampleCredentials,
   expectApiError,
   isNotFound,
+  namespaceWithCredentials,
   podRequesting,
   waitForCredentialsCached,
   waitForPods,
@@ -64,9 +65,7 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
   });
 
   it('refuses to delete a credential a Deployment uses, naming the Deployment, and allows it once the Deployment is gone', async () => {
-    const namespace = await createTestNamespace(suite.cp, 'protect');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    const namespace = await namespaceWithCredentials(suite.cp, 'protect', ['aws-s3']);
     const labels = { app: 'uses-aws' };
     await apps.createNamespacedDeployment({
       namespace,
@@ -109,9 +108,7 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
   });
 
   it('refuses to delete a credential a hand-wired Deployment references, naming it as a direct reference', async () => {
-    const namespace = await createTestNamespace(suite.cp, 'handwired');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['aws-s3']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['aws-s3']);
+    const namespace = await namespaceWithCredentials(suite.cp, 'handwired', ['aws-s3']);
     const labels = { app: 'by-hand' };
     // No credinject annotation: the webhooks never see this Deployment, only the informers do.
     await apps.createNamespacedDeployment({
@@ -173,9 +170,7 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
   });
 
   it('lets a credential in use be deleted when it is annotated allow-delete', async () => {
-    const namespace = await createTestNamespace(suite.cp, 'breakglass');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['hf-token']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['hf-token']);
+    const namespace = await namespaceWithCredentials(suite.cp, 'breakglass', ['hf-token']);
     await core.createNamespacedPod({ namespace, body: podRequesting('reader', 'hf-token') });
     await waitUntilProtected(namespace, 'hf-token');
 
@@ -187,9 +182,7 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
   });
 
   it('refuses to remove the type label from a credential in use', async () => {
-    const namespace = await createTestNamespace(suite.cp, 'unlabel');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['wandb']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['wandb']);
+    const namespace = await namespaceWithCredentials(suite.cp, 'unlabel', ['wandb']);
     await core.createNamespacedPod({ namespace, body: podRequesting('tracker', 'wandb') });
     await waitUntilProtected(namespace, 'wandb');
 
@@ -204,9 +197,7 @@ describe.skipIf(skipE2E)('credential validation and deletion protection through 
   });
 
   it('never blocks the controllers of a Deployment whose credential was deleted under allow-delete', async () => {
-    const namespace = await createTestNamespace(suite.cp, 'orphan');
-    await createExampleCredentials(suite.cp.kubeConfig, namespace, ['mlflow']);
-    await waitForCredentialsCached(suite.cp.kubeConfig, namespace, ['mlflow']);
+    const namespace = await namespaceWithCredentials(suite.cp, 'orphan', ['mlflow']);
     const labels = { app: 'orphan' };
     await apps.createNamespacedDeployment({
       namespace,

@@ -11,12 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from './harness/controlPlane.js';
 import {
   containerOf,
-  createExampleCredentials,
-  createTestNamespace,
   duplicates,
   envNames,
+  namespaceWithCredentials,
   podRequesting,
-  waitForCredentialsCached,
 } from './harness/kube.js';
 import { startSecondWebhook, type JsonPatchOperation, type SecondWebhook } from './harness/secondWebhook.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
@@ -54,9 +52,7 @@ describe.skipIf(skipE2E)('reinvocation after a later webhook changes the Pod', (
     // Debug level: the server then logs every admission, also those answered with an empty patch.
     const kc = suite.cp.kubeConfig;
     core = kc.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'reinvoke');
-    await createExampleCredentials(kc, namespace, CREDENTIALS);
-    await waitForCredentialsCached(kc, namespace, CREDENTIALS);
+    namespace = await namespaceWithCredentials(suite.cp, 'reinvoke', CREDENTIALS);
 
     second = await startSecondWebhook(secondWebhookPatch);
     await kc.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({

@@ -8,12 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   containerOf,
-  createExampleCredentials,
-  createTestNamespace,
   exampleCredentials,
   expectApiError,
+  namespaceWithCredentials,
   podRequesting,
-  waitForCredentialsCached,
 } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
@@ -27,11 +25,8 @@ describe.skipIf(skipE2E)('credential files through the real API server', () => {
   let namespace: string;
 
   beforeAll(async () => {
-    const kc = suite.cp.kubeConfig;
-    core = kc.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'render');
-    await createExampleCredentials(kc, namespace, CREDENTIALS);
-    await waitForCredentialsCached(kc, namespace, CREDENTIALS);
+    core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
+    namespace = await namespaceWithCredentials(suite.cp, 'render', CREDENTIALS);
   }, 180_000);
 
   const stored = (name: string): Promise<V1Pod> => core.readNamespacedPod({ name, namespace });

@@ -9,13 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   containerOf,
-  createExampleCredentials,
-  createTestNamespace,
   duplicates,
   envNames,
   expectApiError,
+  namespaceWithCredentials,
   podRequesting,
-  waitForCredentialsCached,
 } from './harness/kube.js';
 import { announceSkip, skipE2E, useSuite } from './harness/suite.js';
 
@@ -44,12 +42,8 @@ describe.skipIf(skipE2E)('shaping credentials through the real API server', () =
   let namespace: string;
 
   beforeAll(async () => {
-    const kc = suite.cp.kubeConfig;
-    core = kc.makeApiClient(CoreV1Api);
-    namespace = await createTestNamespace(suite.cp, 'shape');
-    await createExampleCredentials(kc, namespace, EXAMPLES);
-    await core.createNamespacedSecret({ namespace, body: clearmlKeys });
-    await waitForCredentialsCached(kc, namespace, [...EXAMPLES, 'clearml-keys']);
+    core = suite.cp.kubeConfig.makeApiClient(CoreV1Api);
+    namespace = await namespaceWithCredentials(suite.cp, 'shape', EXAMPLES, [clearmlKeys]);
   }, 180_000);
 
   const create = async (body: V1Pod): Promise<V1Pod> => {

@@ -81,6 +81,19 @@ export async function createExampleCredentials(kubeConfig: KubeConfig, namespace
 }
 
 /**
+ * The start of most e2e scenarios: a fresh namespace holding the named example credentials and
+ * any `extra` Secrets, each already known to the webhook's cache. Returns the namespace.
+ */
+export async function namespaceWithCredentials(cp: ControlPlane, prefix: string, names: string[], extra: V1Secret[] = []): Promise<string> {
+  const namespace = await createTestNamespace(cp, prefix);
+  await createExampleCredentials(cp.kubeConfig, namespace, names);
+  const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+  for (const body of extra) await core.createNamespacedSecret({ namespace, body });
+  await waitForCredentialsCached(cp.kubeConfig, namespace, [...names, ...extra.map((secret) => secret.metadata!.name!)]);
+  return namespace;
+}
+
+/**
  * Waits until the webhook server's credential cache (an informer) has seen every named credential:
  * a dry-run Pod referencing them is admitted. Right after creating a Secret the cache may lag.
  */
