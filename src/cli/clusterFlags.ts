@@ -1,5 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { kubeApi, type KubeApi } from '../kube/kubeApi.js';
+import { kubeConfigConnection } from '../kube/kubeConfigConnection.js';
 
 /** kubectl's flags for choosing a cluster and a namespace, shared by list, describe and create. */
 export const clusterOptions = {
@@ -14,6 +16,8 @@ export const clusterUsage = `  -n, --namespace NS       the namespace (default: 
 
 export interface ClusterTarget {
   kubeConfig: KubeConfig;
+  /** The API of the chosen context's cluster. */
+  api: KubeApi;
   /** The namespace `-n` names, else the context's, else `default`. */
   namespace: string;
 }
@@ -32,7 +36,7 @@ export function clusterTarget(values: { namespace?: string | undefined; kubeconf
     kubeConfig.setCurrentContext(values.context);
   }
   const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
-  return { kubeConfig, namespace: values.namespace ?? contextNamespace ?? 'default' };
+  return { kubeConfig, api: kubeApi(kubeConfigConnection(kubeConfig)), namespace: values.namespace ?? contextNamespace ?? 'default' };
 }
 
 /** First line only: client-node's errors go on with the response body and headers. */

@@ -86,13 +86,13 @@ export async function run(argv: string[], io: DashboardIo = processIo): Promise<
     io.stderr.write(`credinject dashboard: ${firstLine(err)}\n`);
     return 1;
   }
-  const { kubeConfig } = target;
+  const { api } = target;
   const namespace = values['all-namespaces'] ? undefined : target.namespace;
   // Watch restarts are worth a line on stderr; nothing the logger sees holds a value (projections).
   const logger = createLogger('warn', pino.destination(2));
   let source;
   try {
-    source = await startLiveView(kubeConfig, { namespace, logger, digestKey });
+    source = await startLiveView(api, { namespace, logger, digestKey });
   } catch (err) {
     io.stderr.write(`credinject dashboard: ${firstLine(err)}\n`);
     return 1;

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { KubernetesListObject, V1Namespace, V1Secret } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from '../kube/kubeApi.js';
+import { namespaceResource, resourcePath, secretResource } from '../kube/kindListers.js';
 import { stringify } from 'yaml';
 import { keys } from '../contract/keys.js';
 import { describeCredential } from '../credentials/describeCredential.js';
@@ -43,22 +45,22 @@ export interface ClusterReads {
   digestKey(ref: DigestKeyRef): Promise<DigestKeyAccess>;
 }
 
-function apiReads(kubeConfig: KubeConfig): ClusterReads {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+function apiReads(api: KubeApi): ClusterReads {
+  const get = <T>(path: string, query?: Record<string, string>) => api.call<T>({ method: 'GET', path, ...(query ? { query } : {}) });
   return {
-    digestKey: (ref) => readDigestKey(kubeConfig, ref),
+    digestKey: (ref) => readDigestKey(api, ref),
     async secret(namespace, name) {
       try {
-        return await core.readNamespacedSecret({ name, namespace });
+        return await get<V1Secret>(resourcePath(secretResource, namespace, name));
       } catch (err) {
-        if ((err as { code?: number }).code === 404) return undefined;
+        if (apiStatus(err) === 404) return undefined;
         throw err;
       }
     },
-    users: (namespace) => listUserObjects(kubeConfig, namespace),
-    namespaces: async () => (await core.listNamespace()).items.map((ns) => ({ name: ns.metadata?.name ?? '', ...(ns.metadata?.labels ? { labels: ns.metadata.labels } : {}) })),
+    users: (namespace) => listUserObjects(api, namespace),
+    namespaces: async () => (await get<KubernetesListObject<V1Namespace>>(resourcePath(namespaceResource))).items.map((ns) => ({ name: ns.metadata?.name ?? '', ...(ns.metadata?.labels ? { labels: ns.metadata.labels } : {}) })),
     sameName: async (name) =>
-      (await core.listSecretForAllNamespaces({ fieldSelector: `metadata.name=${name}` })).items.map((s) => ({
+      (await get<KubernetesListObject<V1Secret>>(resourcePath(secretResource), { fieldSelector: `metadata.name=${name}` })).items.map((s) => ({
         namespace: s.metadata?.namespace ?? '',
         ...(s.metadata?.labels ? { labels: s.metadata.labels } : {}),
         ...(s.metadata?.annotations ? { annotations: s.metadata.annotations } : {}),
@@ -71,7 +73,7 @@ export interface DescribeIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   now(): Date;
-  reads(kubeConfig: KubeConfig): ClusterReads;
+  reads(api: KubeApi): ClusterReads;
 }
 
 const processIo: DescribeIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), reads: apiReads };
@@ -175,7 +177,7 @@ export async function run(argv: string[], io: DescribeIo = processIo): Promise<n
   let detail: CredentialDetail | { error: string };
   try {
     const target = clusterTarget(values);
-    detail = await readDetail(io.reads(target.kubeConfig), target.namespace, positionals[0]!, now, digestKeyRef);
+    detail = await readDetail(io.reads(target.api), target.namespace, positionals[0]!, now, digestKeyRef);
   } catch (err) {
     io.stderr.write(`credinject describe: ${firstLine(err)}\n`);
     return 1;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { stringify } from 'yaml';
 import type { UsageIndex } from '../admission/store.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
@@ -173,8 +173,8 @@ export interface ListIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   now(): Date;
-  collect(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector?: string, digestKey?: Buffer): Promise<CredentialListing>;
-  digestKey(kubeConfig: KubeConfig, ref: DigestKeyRef): Promise<DigestKeyAccess>;
+  collect(api: KubeApi, namespace: string | undefined, labelSelector?: string, digestKey?: Buffer): Promise<CredentialListing>;
+  digestKey(api: KubeApi, ref: DigestKeyRef): Promise<DigestKeyAccess>;
 }
 
 const processIo: ListIo = { stdout: process.stdout, stderr: process.stderr, now: () => new Date(), collect: listCredentials, digestKey: readDigestKey };
@@ -226,8 +226,8 @@ export async function run(argv: string[], io: ListIo = processIo): Promise<numbe
   try {
     const target = clusterTarget(values);
     // Names need no staleness; otherwise the key, read first, lets the listing keep keyed digests.
-    if (format !== 'name') access = await io.digestKey(target.kubeConfig, digestKeyRef);
-    listing = await io.collect(target.kubeConfig, values['all-namespaces'] ? undefined : target.namespace, selector.selector, 'key' in access ? access.key : undefined);
+    if (format !== 'name') access = await io.digestKey(target.api, digestKeyRef);
+    listing = await io.collect(target.api, values['all-namespaces'] ? undefined : target.namespace, selector.selector, 'key' in access ? access.key : undefined);
   } catch (err) {
     io.stderr.write(`credinject list: ${firstLine(err)}\n`);
     return 1;

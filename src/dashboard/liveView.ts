@@ -1,11 +1,12 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from '../kube/kubeApi.js';
 import type { Logger } from 'pino';
 import { keys } from '../contract/keys.js';
 import { userKinds, type KindInfo } from '../contract/workloadKinds.js';
 import { requestedCredentialNames } from '../engine/injectionRequest.js';
 import { effectiveRequest } from '../engine/workloadAnnotations.js';
 import { describeApiError } from '../kube/describeApiError.js';
-import { kindListers, namespaceLister, type Lister } from '../kube/kindListers.js';
+import { kindListers, namespaceLister, resourcePath, type Lister } from '../kube/kindListers.js';
 import { startResilientInformer, type RunningInformer } from '../kube/resilientInformer.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
 import { serviceAccountEntry, usageEntry } from '../view/projections.js';
@@ -47,12 +48,9 @@ const resources: readonly Resource[] = [
   { kind: 'ServiceAccount', plural: 'serviceaccounts', apiVersion: 'v1' },
 ];
 
-function watchPathIn(resource: Resource, namespace: string | undefined): string {
-  const base = resource.apiVersion === 'v1' ? '/api/v1' : `/apis/${resource.apiVersion}`;
-  return namespace === undefined ? `${base}/${resource.plural}` : `${base}/namespaces/${namespace}/${resource.plural}`;
-}
+const watchPathIn = (resource: Resource, namespace: string | undefined): string => resourcePath(resource, namespace);
 
-const isForbidden = (err: unknown): boolean => (err as { code?: unknown }).code === 403;
+const isForbidden = (err: unknown): boolean => apiStatus(err) === 403;
 
 /** One small list: is the user allowed to list this here? 403 → a denial; anything else is an error. */
 async function allowed(list: Lister, labelSelector: string | undefined): Promise<boolean> {
@@ -74,10 +72,10 @@ const userKey = (namespace: string, kind: string, name: string): string => `${na
  * namespace asked for and Secrets refused cluster-wide, it falls back to one namespace at a time
  * (when Namespaces may be listed), as a user with rights in a few namespaces expects.
  */
-export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOptions): Promise<DashboardSource> {
-  const lister = kindListers(kubeConfig);
+export async function startLiveView(api: KubeApi, options: LiveViewOptions): Promise<DashboardSource> {
+  const lister = kindListers(api);
   const digestKey = newDigestKey();
-  const shared = options.digestKey ? await readDigestKey(kubeConfig, options.digestKey) : undefined;
+  const shared = options.digestKey ? await readDigestKey(api, options.digestKey) : undefined;
   const sharedKey = shared && 'key' in shared ? shared.key : undefined;
   const digestKeyNotice = options.digestKey && shared && 'notice' in shared ? { namespace: options.digestKey.namespace, text: shared.notice } : undefined;
   const denied: AccessDenial[] = [];
@@ -97,7 +95,7 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
   };
   const informerOptions = { logger: options.logger };
 
-  const namespacesAllowed = await allowed(namespaceLister(kubeConfig), undefined);
+  const namespacesAllowed = await allowed(namespaceLister(api), undefined);
   if (!namespacesAllowed) denied.push({ namespace: '*', resource: 'namespaces', message: 'forbidden' });
   let scopes: (string | undefined)[] = [options.namespace];
   let secretsListedIn: 'all' | string[] = options.namespace === undefined ? 'all' : [options.namespace];
@@ -106,7 +104,7 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
       denied.push({ namespace: '*', resource: 'secrets', message: 'forbidden' });
       scopes = [];
     } else {
-      const page = await namespaceLister(kubeConfig)({ limit: 1000 });
+      const page = await namespaceLister(api)({ limit: 1000 });
       scopes = page.items.map((item) => item.metadata?.name ?? '').filter(Boolean);
     }
     secretsListedIn = [];
@@ -184,18 +182,18 @@ export async function startLiveView(kubeConfig: KubeConfig, options: LiveViewOpt
         continue;
       }
       if (resource.kind === 'Secret' && namespace !== undefined && Array.isArray(secretsListedIn) && options.namespace === undefined) secretsListedIn.push(namespace);
-      informers.push(startResilientInformer(kubeConfig, watched(resource, namespace, list), informerOptions));
+      informers.push(startResilientInformer(api, watched(resource, namespace, list), informerOptions));
     }
   }
 
   if (namespacesAllowed) {
     informers.push(
       startResilientInformer(
-        kubeConfig,
+        api,
         {
           name: 'namespaces',
           path: '/api/v1/namespaces',
-          listPage: namespaceLister(kubeConfig),
+          listPage: namespaceLister(api),
           project: (object) => object,
           upsert: (object) => {
             const name = object.metadata?.name ?? '';

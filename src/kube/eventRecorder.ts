@@ -1,4 +1,5 @@
-import { ApiException, EventsV1Api, type EventsV1Event, type KubeConfig, PatchStrategy, V1MicroTime, setHeaderOptions } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from './kubeApi.js';
+import { resourcePath } from './kindListers.js';
 import type { Logger } from 'pino';
 import { describeApiError } from './describeApiError.js';
 import { type EventRequest, eventName, newEvent, repeatPatch } from './eventPlan.js';
@@ -108,40 +109,36 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   };
 }
 
-const isStatus = (err: unknown, code: number): boolean => err instanceof ApiException && err.code === code;
-
-/** The recorder's calls over client-node. */
-export function kubeEventClient(kubeConfig: KubeConfig): EventClient {
-  const api = kubeConfig.makeApiClient(EventsV1Api);
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+/** The recorder's calls over the API (events.k8s.io/v1). */
+export function kubeEventClient(api: KubeApi): EventClient {
+  const events = { apiVersion: 'events.k8s.io/v1', plural: 'events' };
   return {
     async create(namespace, body) {
       try {
-        // client-node serialises MicroTime fields from Dates only (a string would throw).
-        const event = { ...body, eventTime: new V1MicroTime(String(body['eventTime'])) } as unknown as EventsV1Event;
-        await api.createNamespacedEvent({ namespace, body: event });
+        await api.call({ method: 'POST', path: resourcePath(events, namespace), body });
         return 'created';
       } catch (err) {
-        if (isStatus(err, 409)) return 'exists';
+        if (apiStatus(err) === 409) return 'exists';
         throw err;
       }
     },
     async readSeries(namespace, name) {
       try {
-        const event = await api.readNamespacedEvent({ namespace, name });
+        const event = await api.call<{ series?: { count?: number }; metadata?: { resourceVersion?: string } }>({ method: 'GET', path: resourcePath(events, namespace, name) });
         return { count: event.series?.count ?? 0, resourceVersion: event.metadata?.resourceVersion ?? '' };
       } catch (err) {
-        if (isStatus(err, 404)) return undefined;
+        if (apiStatus(err) === 404) return undefined;
         throw err;
       }
     },
     async patch(namespace, name, resourceVersion, body) {
       try {
-        await api.patchNamespacedEvent({ namespace, name, body: { ...body, metadata: { resourceVersion } } }, mergePatch);
+        await api.call({ method: 'PATCH', path: resourcePath(events, namespace, name), body: { ...body, metadata: { resourceVersion } } });
         return 'patched';
       } catch (err) {
-        if (isStatus(err, 404)) return 'missing';
-        if (isStatus(err, 409)) return 'conflict';
+        const status = apiStatus(err);
+        if (status === 404) return 'missing';
+        if (status === 409) return 'conflict';
         throw err;
       }
     },

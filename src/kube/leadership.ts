@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from './kubeApi.js';
 import type { Logger } from 'pino';
 import { kubeLeaseClient } from './leaseClient.js';
 import { startLeaseElection, type LeaseClient, type LeaseElectorOptions, type RunningElection } from './leaseElector.js';
@@ -30,7 +30,7 @@ export interface LeadershipOptions {
  * only keep trying for the Lease. The writers start together when leading starts and are all
  * stopped, every write finished, before leading ends, so two replicas never write at once.
  */
-export function startLeadership(kubeConfig: KubeConfig, options: LeadershipOptions, writers: readonly BackgroundWriter[]): RunningElection {
+export function startLeadership(api: KubeApi, options: LeadershipOptions, writers: readonly BackgroundWriter[]): RunningElection {
   const identity = `${options.identity ?? hostname()}_${randomUUID().slice(0, 8)}`;
   const log = options.logger.child({ component: 'leadership' });
   let running: { name: string; stop(): Promise<void> }[] = [];
@@ -38,7 +38,7 @@ export function startLeadership(kubeConfig: KubeConfig, options: LeadershipOptio
   // keep the process alive after SIGTERM.
   const calls = new AbortController();
   const election = startLeaseElection(
-    options.leaseClient ?? kubeLeaseClient(kubeConfig, calls.signal),
+    options.leaseClient ?? kubeLeaseClient(api, calls.signal),
     {
       namespace: options.namespace,
       name: leaderLeaseName,

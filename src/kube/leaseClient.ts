@@ -1,12 +1,12 @@
-import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
-import { abortable } from './abortable.js';
+import type { V1Lease } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from './kubeApi.js';
+import { resourcePath } from './kindListers.js';
 import type { LeaseClient, LeaseRecord } from './leaseElector.js';
 
-const isStatus = (err: unknown, code: number): boolean => err instanceof ApiException && err.code === code;
+const leases = { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' };
 
-/** client-node hands MicroTime fields back as strings (it has no deserializer for them) or Dates. */
+/** MicroTime fields arrive as RFC 3339 text. */
 function timeText(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString();
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -24,17 +24,14 @@ function toRecord(lease: V1Lease): LeaseRecord {
   return record;
 }
 
-function toLease(namespace: string, name: string, record: LeaseRecord): V1Lease {
-  // V1MicroTime serialises with six fractional digits; a plain Date's three would be refused.
-  const micro = (text: string | undefined) => (text === undefined ? undefined : new V1MicroTime(text));
-  const spec: NonNullable<V1Lease['spec']> = {};
-  if (record.holderIdentity) spec.holderIdentity = record.holderIdentity;
-  if (record.leaseDurationSeconds !== undefined) spec.leaseDurationSeconds = record.leaseDurationSeconds;
-  const acquireTime = micro(record.acquireTime);
-  const renewTime = micro(record.renewTime);
-  if (acquireTime) spec.acquireTime = acquireTime;
-  if (renewTime) spec.renewTime = renewTime;
-  if (record.leaseTransitions !== undefined) spec.leaseTransitions = record.leaseTransitions;
+function toLease(namespace: string, name: string, record: LeaseRecord): object {
+  // The elector writes MicroTime text (six fractional digits, leaseElector's microTime) as it is.
+  const spec: Record<string, unknown> = {};
+  if (record.holderIdentity) spec['holderIdentity'] = record.holderIdentity;
+  if (record.leaseDurationSeconds !== undefined) spec['leaseDurationSeconds'] = record.leaseDurationSeconds;
+  if (record.acquireTime) spec['acquireTime'] = record.acquireTime;
+  if (record.renewTime) spec['renewTime'] = record.renewTime;
+  if (record.leaseTransitions !== undefined) spec['leaseTransitions'] = record.leaseTransitions;
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -44,34 +41,33 @@ function toLease(namespace: string, name: string, record: LeaseRecord): V1Lease 
 }
 
 /**
- * Lease election's calls over client-node; 404 on read, 409 on create and replace are values.
+ * Lease election's calls over the API; 404 on read, 409 on create and replace are values.
  * Every call is aborted with `signal` (the election's shutdown).
  */
-export function kubeLeaseClient(kubeConfig: KubeConfig, signal?: AbortSignal): LeaseClient {
-  const api = kubeConfig.makeApiClient(CoordinationV1Api);
-  const options = abortable(signal);
+export function kubeLeaseClient(api: KubeApi, signal?: AbortSignal): LeaseClient {
+  const aborted = signal ? { signal } : {};
   return {
     async read(namespace, name) {
       try {
-        return toRecord(await api.readNamespacedLease({ namespace, name }, options));
+        return toRecord(await api.call<V1Lease>({ method: 'GET', path: resourcePath(leases, namespace, name), ...aborted }));
       } catch (err) {
-        if (isStatus(err, 404)) return undefined;
+        if (apiStatus(err) === 404) return undefined;
         throw err;
       }
     },
     async create(namespace, name, record) {
       try {
-        return toRecord(await api.createNamespacedLease({ namespace, body: toLease(namespace, name, record) }, options));
+        return toRecord(await api.call<V1Lease>({ method: 'POST', path: resourcePath(leases, namespace), body: toLease(namespace, name, record), ...aborted }));
       } catch (err) {
-        if (isStatus(err, 409)) return 'exists';
+        if (apiStatus(err) === 409) return 'exists';
         throw err;
       }
     },
     async replace(namespace, name, record) {
       try {
-        return toRecord(await api.replaceNamespacedLease({ namespace, name, body: toLease(namespace, name, record) }, options));
+        return toRecord(await api.call<V1Lease>({ method: 'PUT', path: resourcePath(leases, namespace, name), body: toLease(namespace, name, record), ...aborted }));
       } catch (err) {
-        if (isStatus(err, 409)) return 'conflict';
+        if (apiStatus(err) === 409) return 'conflict';
         throw err;
       }
     },

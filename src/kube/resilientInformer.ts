@@ -1,4 +1,6 @@
-import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject, type Watch } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from './kubeApi.js';
+import { createInformerCache } from './informerCache.js';
 import type { Logger } from 'pino';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { isSilent, silenceCheckIntervalMs, type InformerHealth } from './informerHealth.js';
@@ -33,34 +35,31 @@ export interface RunningInformer {
   stop(): Promise<void>;
 }
 
-type WatchFn = Watch['watch'];
-
 /** 2.5 min: past two of the API server's one-minute bookmarks, well short of the old 10 min. */
 export const defaultSilenceMs = 150_000;
 
 /**
- * client-node's ListWatch with what 1.4 lacks: restart after any error with a backoff shared by
- * the informers of one API server (it only recovers from 410 by itself), a silence bound for
- * watches that stall with the connection up, requests that are aborted on stop whatever stage they
- * are in, a known-good status, and a projection applied to every listed and watched object before
- * the cache sees it (its cache would otherwise hold whole Secrets, values included).
+ * List, then watch from the list's resourceVersion, as client-go's reflector does: a watch the API
+ * server ends is resumed from the last version seen, a 410 (the version is too old) lists again,
+ * and any other error restarts with a backoff shared by the informers of one API server. A silence
+ * bound restarts watches that stall with the connection up; every request is aborted on stop
+ * whatever stage it is in. Each listed or watched object is projected before anything keeps it,
+ * and only the projection is kept (informerCache.ts): no whole Secret, no second copy.
  */
-export function startResilientInformer<T extends KubernetesObject>(
-  kubeConfig: KubeConfig,
-  resource: WatchedResource<T>,
-  options: InformerOptions,
-): RunningInformer {
+export function startResilientInformer<T extends KubernetesObject>(api: KubeApi, resource: WatchedResource<T>, options: InformerOptions): RunningInformer {
   const log = options.logger.child({ resource: resource.name });
   const silenceMs = options.silenceMs ?? defaultSilenceMs;
   const timeoutSeconds = options.watchTimeoutSeconds ?? 300;
   const pageSize = options.pageSize ?? 500;
   const group = options.retryGroup ?? createRetryGroup({ ...defaultRetryGroupPolicy, ...options.backoff });
+  const cache = createInformerCache(resource);
   const stopping = new AbortController();
   // One controller per list-and-watch attempt: silence aborts the attempt, stop aborts them all.
   let attempt = new AbortController();
   let synced = false;
   let current = false;
   let stopped = false;
+  let resourceVersion = '';
   let lastActivity = Date.now();
   let lastEvent: number | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -70,7 +69,6 @@ export function startResilientInformer<T extends KubernetesObject>(
     lastActivity = Date.now();
     lastEvent = lastActivity;
   };
-  const attemptSignal = (): AbortSignal => AbortSignal.any([stopping.signal, attempt.signal]);
   const notCurrent = (): void => {
     current = false;
     group.disconnected(resource.name);
@@ -79,15 +77,15 @@ export function startResilientInformer<T extends KubernetesObject>(
   const ungated: ListGate = { run: (task) => task() };
   const gate = options.listGate ?? ungated;
 
-  async function list(): Promise<KubernetesListObject<T>> {
+  /** Lists every page into the cache; what the list no longer has is removed at its end. */
+  async function list(signal: AbortSignal): Promise<void> {
     notCurrent(); // the cache is being replaced; it is not known good until the watch is open
-    const signal = attemptSignal();
-    const items: T[] = [];
-    let metadata: KubernetesListObject<KubernetesObject>['metadata'];
+    const relist = cache.beginList();
     let continueToken: string | undefined;
+    let listVersion = '';
     do {
       // Fetched and projected inside the gate: the page's whole objects are gone before it opens again.
-      metadata = await gate.run(async () => {
+      const metadata = await gate.run(async () => {
         const page = await resource.listPage(
           {
             limit: pageSize,
@@ -96,60 +94,81 @@ export function startResilientInformer<T extends KubernetesObject>(
           },
           signal,
         );
-        for (const object of page.items) items.push(resource.project(object));
+        for (const object of page.items) relist.put(resource.project(object), object.metadata?.resourceVersion);
         return page.metadata;
       });
-      continueToken = metadata?._continue;
+      continueToken = metadata?._continue ?? (metadata as { continue?: string } | undefined)?.continue;
+      // Every page of a paginated list is served at the first page's resourceVersion.
+      listVersion ||= metadata?.resourceVersion ?? '';
       touch(); // a long paginated list is progress, not a hang
     } while (continueToken);
-    // Every page of a paginated list is served at the first page's resourceVersion.
-    return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: metadata?.resourceVersion ?? '' }, items };
+    relist.end();
+    resourceVersion = listVersion;
   }
 
-  // Returns its controller at once (1.4's returns it only after the response): ListWatch.stop()
-  // can then abort a request that never got an answer.
-  const watch: WatchFn = async (path, queryParams, callback, done) => {
-    const controller = new AbortController();
-    const signal = AbortSignal.any([attemptSignal(), controller.signal]);
-    // The list (if any) is in the cache by the time the informer opens its watch.
-    if (!synced) log.info('synced');
+  /** One watch from `resourceVersion`; resolves when the server ends it, rejects on an error. */
+  function watch(signal: AbortSignal): Promise<void> {
+    if (!synced) log.info('synced'); // the list is in the cache by the time the watch opens
     synced = true;
     lastActivity = Date.now(); // waiting for the answer counts against the bound from here
-    const params = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds: jitterSeconds(timeoutSeconds) };
-    void openWatchStream(kubeConfig, path, params, signal, {
-      onOpen() {
-        if (signal.aborted) return;
-        touch();
-        if (!current) log.debug('watching');
-        current = true;
-        group.connected(resource.name);
-      },
-      onEvent(phase, object) {
-        if (signal.aborted) return;
-        touch();
-        const isObject = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
-        void callback(phase, isObject ? resource.project(object as KubernetesObject) : object, { type: phase, object });
-      },
-      onDone(err) {
-        if (!stopped) done(err);
-      },
+    const query = {
+      resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: jitterSeconds(timeoutSeconds),
+      ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      void openWatchStream(api, resource.path, query, signal, {
+        onOpen() {
+          if (signal.aborted) return;
+          touch();
+          if (!current) log.debug('watching');
+          current = true;
+          group.connected(resource.name);
+        },
+        onEvent(phase, object) {
+          if (signal.aborted) return;
+          touch();
+          const version = (object as KubernetesObject | undefined)?.metadata?.resourceVersion;
+          if (phase === 'ADDED' || phase === 'MODIFIED') cache.put(resource.project(object as KubernetesObject), version);
+          else if (phase === 'DELETED') cache.delete(resource.project(object as KubernetesObject));
+          else if (phase === 'ERROR') {
+            // The watch ends after it; an expired version means listing again.
+            if ((object as { code?: unknown } | undefined)?.code === 410) resourceVersion = '';
+            return;
+          }
+          if (version) resourceVersion = version;
+        },
+        onDone: (err) => (err ? reject(err) : resolve()),
+      });
     });
-    return controller;
-  };
+  }
 
-  const informer = new ListWatch<T>(resource.path, { config: kubeConfig, watch } as Watch, list, false, resource.labelSelector);
-  informer.on('add', (entry) => resource.upsert(entry));
-  informer.on('update', (entry) => resource.upsert(entry));
-  informer.on('delete', (entry) => resource.remove(entry));
-  informer.on('error', (err: unknown) => {
-    if (stopped) return;
-    notCurrent();
-    const delay = group.failed(resource.name);
-    // Message and status only: an API error's body can quote the request, never log it whole.
-    log.warn({ error: errorSummary(err), retryInMs: delay }, 'watch failed; restarting');
-    options.onRestart?.(resource.name);
-    scheduleStart(delay);
-  });
+  /** Lists if there is no version to resume from, then watches, again and again, until an error. */
+  async function run(): Promise<void> {
+    const signal = AbortSignal.any([stopping.signal, attempt.signal]);
+    try {
+      for (;;) {
+        if (!resourceVersion) await list(signal);
+        try {
+          await watch(signal);
+        } catch (err) {
+          if (apiStatus(err) !== 410 || signal.aborted) throw err;
+          resourceVersion = ''; // too old to resume from: list again, at once
+        }
+        if (stopped) return;
+      }
+    } catch (err) {
+      if (stopped) return;
+      notCurrent();
+      const delay = group.failed(resource.name);
+      // Message and status only: an API error's body can quote the request, never log it whole.
+      log.warn({ error: errorSummary(err), retryInMs: delay }, 'watch failed; restarting');
+      options.onRestart?.(resource.name);
+      scheduleStart(delay);
+    }
+  }
+
   const leave = group.join(resource.name, () => {
     // Another informer reached the API server: retry now instead of waiting out a long backoff.
     if (retryTimer !== undefined) scheduleStart(backoffDelay(0, { initialMs: 200, maxMs: 200 }));
@@ -162,7 +181,7 @@ export function startResilientInformer<T extends KubernetesObject>(
       if (stopped) return;
       lastActivity = Date.now(); // the new attempt gets the whole bound
       attempt = new AbortController();
-      void informer.start();
+      void run();
     }, delay);
     retryTimer.unref();
   }
@@ -178,7 +197,7 @@ export function startResilientInformer<T extends KubernetesObject>(
   silenceCheck.unref();
 
   lastActivity = Date.now();
-  void informer.start();
+  void run();
 
   return {
     name: resource.name,
@@ -191,7 +210,6 @@ export function startResilientInformer<T extends KubernetesObject>(
       clearTimeout(retryTimer);
       leave();
       stopping.abort(new Error('informer stopped'));
-      await informer.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import type { Logger } from 'pino';
 import type { CredentialLookup } from '../credentials/credentialInfo.js';
 import { isMirrorOf } from './mirrorSecret.js';
@@ -35,13 +35,13 @@ const key = (namespace: string, name: string): string => `${namespace}/${name}`;
  * retried with backoff; denied deletes (a mirror still in use, refused by our own webhook) wait
  * for the resync, and are never forced.
  */
-export function mirrorBackgroundWriter(kubeConfig: KubeConfig, options: MirrorControllerOptions): BackgroundWriter {
+export function mirrorBackgroundWriter(api: KubeApi, options: MirrorControllerOptions): BackgroundWriter {
   const log = options.logger.child({ component: 'mirror' });
   return {
     name: 'mirror',
     start() {
       options.metrics.setMirrorLeader(true);
-      const mirroring = startMirroring(kubeConfig, options, log);
+      const mirroring = startMirroring(api, options, log);
       return {
         async stop() {
           await mirroring.stop();
@@ -52,10 +52,10 @@ export function mirrorBackgroundWriter(kubeConfig: KubeConfig, options: MirrorCo
   };
 }
 
-function startMirroring(kubeConfig: KubeConfig, options: MirrorControllerOptions, log: Logger): { stop(): Promise<void> } {
+function startMirroring(api: KubeApi, options: MirrorControllerOptions, log: Logger): { stop(): Promise<void> } {
   const injectorNamespace = options.namespace;
   const debounceMs = options.debounceMs ?? 200;
-  const writer = mirrorWriter(kubeConfig, injectorNamespace, options.digestKey);
+  const writer = mirrorWriter(api, injectorNamespace, options.digestKey);
   // Names where a create met a Secret that is not ours (one without the type label is not in the
   // webhook's cache); forgotten at every resync so a removed one is noticed.
   const learnedForeign = new Set<string>();
@@ -88,12 +88,12 @@ function startMirroring(kubeConfig: KubeConfig, options: MirrorControllerOptions
     timer.unref();
   };
 
-  const inputs = mirrorInputs(kubeConfig, injectorNamespace, options.digestKey, () => trigger());
+  const inputs = mirrorInputs(api, injectorNamespace, options.digestKey, () => trigger());
   const informerOptions: InformerOptions = { ...options.informer, logger: log };
   const informers = [
-    startResilientInformer(kubeConfig, inputs.sources.resource, informerOptions),
-    startResilientInformer(kubeConfig, inputs.namespaces.resource, informerOptions),
-    startResilientInformer(kubeConfig, inputs.mirrors.resource, informerOptions),
+    startResilientInformer(api, inputs.sources.resource, informerOptions),
+    startResilientInformer(api, inputs.namespaces.resource, informerOptions),
+    startResilientInformer(api, inputs.mirrors.resource, informerOptions),
   ];
   const resync = setInterval(() => {
     learnedForeign.clear();

@@ -1,10 +1,11 @@
-import { CoreV1Api, type KubeConfig, type KubernetesObject, type V1Namespace, type V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1Secret } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
+import { namespaceLister, resourceLister, secretResource } from '../kube/kindListers.js';
 import { validateCredential } from '../credentials/validateCredential.js';
 import { keys } from '../contract/keys.js';
 import { keyedMirrorHash } from './mirrorSecret.js';
 import type { ExistingMirror, MirrorSource, NamespaceState } from './plan.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
-import { abortable } from '../kube/abortable.js';
 
 /**
  * What the mirror controller watches, each reduced on arrival like the webhook's own caches: a
@@ -119,8 +120,7 @@ export interface MirrorInputs {
  * Cluster credentials of the injector namespace only (the one namespace whose Secrets' values we
  * read), every namespace's labels, and every mirror cluster-wide, by label.
  */
-export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, digestKey: Buffer, onChange: () => void): MirrorInputs {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+export function mirrorInputs(api: KubeApi, injectorNamespace: string, digestKey: Buffer, onChange: () => void): MirrorInputs {
   const sourceSelector = `${keys.typeLabel},${keys.scopeLabel}=cluster`;
   return {
     sources: entryMap(
@@ -128,13 +128,13 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         name: 'mirror-sources',
         path: `/api/v1/namespaces/${injectorNamespace}/secrets`,
         labelSelector: sourceSelector,
-        listPage: (page, signal) => core.listNamespacedSecret({ ...page, namespace: injectorNamespace }, abortable(signal)),
+        listPage: resourceLister(api, secretResource, injectorNamespace),
       },
       (object) => sourceEntry(object as V1Secret, digestKey),
       onChange,
     ),
     namespaces: entryMap(
-      { name: 'mirror-namespaces', path: '/api/v1/namespaces', listPage: (page, signal) => core.listNamespace(page, abortable(signal)) },
+      { name: 'mirror-namespaces', path: '/api/v1/namespaces', listPage: namespaceLister(api) },
       (object) => namespaceEntry(object as V1Namespace),
       onChange,
     ),
@@ -143,7 +143,7 @@ export function mirrorInputs(kubeConfig: KubeConfig, injectorNamespace: string, 
         name: 'mirror-secrets',
         path: '/api/v1/secrets',
         labelSelector: `${keys.mirrorLabel}=true`,
-        listPage: (page, signal) => core.listSecretForAllNamespaces(page, abortable(signal)),
+        listPage: resourceLister(api, secretResource),
       },
       (object) => mirrorEntry(object as V1Secret, digestKey),
       onChange,

@@ -1,4 +1,6 @@
-import { ApiException, CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
+import { apiStatus as statusOf, type KubeApi } from '../kube/kubeApi.js';
+import { resourcePath, secretResource } from '../kube/kindListers.js';
 import { validateCredential } from '../credentials/validateCredential.js';
 import { keys } from '../contract/keys.js';
 import { isMirrorOf, keyedMirrorHash, mirrorSecret, rehashedMirror, updatedMirror } from './mirrorSecret.js';
@@ -19,8 +21,6 @@ export interface WriteOutcome {
   detail?: string;
 }
 
-const statusOf = (err: unknown): number | undefined => (err instanceof ApiException ? err.code : undefined);
-
 /** The webhook's answer reaches us as a 403 whose message names the webhook. */
 function isAdmissionDenial(err: unknown): boolean {
   return statusOf(err) === 403 && describeApiError(err).includes('admission webhook');
@@ -39,12 +39,13 @@ function failure(action: MirrorAction, err: unknown): WriteOutcome {
  * idempotent and guarded: creates never overwrite (409 stays 409), replaces and deletes carry the
  * resourceVersion (and uid) they were planned on.
  */
-export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, digestKey: Buffer) {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+export function mirrorWriter(api: KubeApi, injectorNamespace: string, digestKey: Buffer) {
+  const secretPath = (namespace: string, name?: string) => resourcePath(secretResource, namespace, name);
+  const replace = (namespace: string, name: string, body: V1Secret) => api.call({ method: 'PUT', path: secretPath(namespace, name), body });
 
   async function readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
     try {
-      return await core.readNamespacedSecret({ namespace, name });
+      return await api.call<V1Secret>({ method: 'GET', path: secretPath(namespace, name) });
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
@@ -71,7 +72,7 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, 
     if (current.metadata?.resourceVersion !== action.resourceVersion || keyedMirrorHash(action.name, current.data, digestKey) !== action.hash) {
       return { action, result: 'stale' };
     }
-    await core.replaceNamespacedSecret({ namespace: action.namespace, name: action.name, body: rehashedMirror(current, action.hash) });
+    await replace(action.namespace, action.name, rehashedMirror(current, action.hash));
     return { action, result: 'ok' };
   }
 
@@ -79,10 +80,10 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, 
     const { namespace, name } = action;
     try {
       if (action.operation === 'delete') {
-        await core.deleteNamespacedSecret({
-          namespace,
-          name,
-          body: { preconditions: { uid: action.uid, resourceVersion: action.resourceVersion } },
+        await api.call({
+          method: 'DELETE',
+          path: secretPath(namespace, name),
+          body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: action.uid, resourceVersion: action.resourceVersion } },
         });
         return { action, result: 'ok' };
       }
@@ -92,7 +93,7 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, 
       const desired = mirrorSecret(from, namespace, digestKey);
       if (action.operation === 'create') {
         try {
-          await core.createNamespacedSecret({ namespace, body: desired });
+          await api.call({ method: 'POST', path: secretPath(namespace), body: desired });
           return { action, result: 'ok' };
         } catch (err) {
           if (statusOf(err) !== 409) throw err;
@@ -104,7 +105,7 @@ export function mirrorWriter(kubeConfig: KubeConfig, injectorNamespace: string, 
       if (!current) return { action, result: 'stale' };
       if (!isMirrorOf(current.metadata ?? {}, injectorNamespace)) return { action, result: 'foreign' };
       if ((current.type ?? 'Opaque') !== desired.type) return { action, result: 'stale' };
-      await core.replaceNamespacedSecret({ namespace, name, body: updatedMirror(current, desired) });
+      await replace(namespace, name, updatedMirror(current, desired));
       return { action, result: 'ok' };
     } catch (err) {
       // A DELETE of what is already gone did what it was for.

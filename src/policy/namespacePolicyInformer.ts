@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { namespaceLister, namespaceResource, watchPath } from '../kube/kindListers.js';
 import { startResilientInformer, type InformerOptions, type RunningInformer } from '../kube/resilientInformer.js';
 import type { WatchedResource } from '../kube/watchedResource.js';
@@ -53,8 +54,8 @@ export interface RunningNamespacePolicies {
 }
 
 /** The Namespace informer feeding the policy store; readiness waits for its first list like the others'. */
-export function startNamespacePolicies(kubeConfig: KubeConfig, options: InformerOptions): RunningNamespacePolicies {
+export function startNamespacePolicies(api: KubeApi, options: InformerOptions): RunningNamespacePolicies {
   const policies = createNamespacePolicyStore();
-  const informer = startResilientInformer(kubeConfig, namespaceResourceFor(namespaceLister(kubeConfig), policies), options);
+  const informer = startResilientInformer(api, namespaceResourceFor(namespaceLister(api), policies), options);
   return { policies, informer };
 }

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import type { Logger } from 'pino';
 import type { CredentialInfo, CredentialLookup } from '../credentials/credentialInfo.js';
 import { consumptionOf } from '../engine/consumption.js';
@@ -50,13 +50,13 @@ const id = (namespace: string, name: string): string => `${namespace}/${name}`;
  * credential cache polled for digest changes), keeps the quiet period, writes rate-limited patches,
  * records Events and metrics, and retries failures with backoff.
  */
-export function rotationBackgroundWriter(kubeConfig: KubeConfig, options: RotationControllerOptions): BackgroundWriter {
-  return { name: 'rotation', start: () => startRotating(kubeConfig, options) };
+export function rotationBackgroundWriter(api: KubeApi, options: RotationControllerOptions): BackgroundWriter {
+  return { name: 'rotation', start: () => startRotating(api, options) };
 }
 
-function startRotating(kubeConfig: KubeConfig, options: RotationControllerOptions): { stop(): Promise<void> } {
+function startRotating(api: KubeApi, options: RotationControllerOptions): { stop(): Promise<void> } {
   const log = options.logger.child({ component: 'rotation' });
-  const patch = options.patcher ?? kubeRestartPatcher(kubeConfig);
+  const patch = options.patcher ?? kubeRestartPatcher(api);
   const bucket = createTokenBucket({ qps: options.qps, burst: options.burst });
   let quiet: QuietState = emptyQuietState;
   let settledBefore = new Set<string>();
@@ -68,11 +68,11 @@ function startRotating(kubeConfig: KubeConfig, options: RotationControllerOption
   let retryAt = 0;
   let serviceAccountsSeen: number | undefined;
 
-  const inputs: RotationInputs = rotationInputs(kubeConfig, () => {
+  const inputs: RotationInputs = rotationInputs(api, () => {
     dirty = true;
   });
   const informerOptions: InformerOptions = { ...options.informer, logger: log };
-  const informers = inputs.resources().map((resource) => startResilientInformer(kubeConfig, resource, informerOptions));
+  const informers = inputs.resources().map((resource) => startResilientInformer(api, resource, informerOptions));
 
   function look(now: number): RotationCredential[] {
     const withDigests = options.credentials.list().filter((info) => info.digests !== undefined);

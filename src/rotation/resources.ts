@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { keys } from '../contract/keys.js';
 import { kindInfo, type UserKind } from '../contract/workloadKinds.js';
 import { consumptionSource, parseVersions, type ConsumptionSource } from '../engine/consumption.js';
@@ -131,8 +132,8 @@ export interface RotationInputs {
 }
 
 /** The informers' resources: the three restartable kinds, ReplicaSets (for their Deployment) and Pods. */
-export function rotationInputs(kubeConfig: KubeConfig, onChange: () => void): RotationInputs {
-  const lister = kindListers(kubeConfig);
+export function rotationInputs(api: KubeApi, onChange: () => void): RotationInputs {
+  const lister = kindListers(api);
   const resourceOf = (kind: UserKind) => ({ name: `rotation-${kindInfo(kind).plural}`, path: watchPath(kindInfo(kind)), listPage: lister(kind) });
   const workloads = new Map(restartableKinds.map((kind) => [kind, stateMap(resourceOf(kind), (object) => workloadState(object, kind), onChange)] as const));
   const replicaSets = stateMap(resourceOf('ReplicaSet'), replicaSetState, onChange);

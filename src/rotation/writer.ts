@@ -1,6 +1,8 @@
-import { ApiException, AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from '../kube/kubeApi.js';
+import { resourcePath } from '../kube/kindListers.js';
+import { kindInfo } from '../contract/workloadKinds.js';
 import { keys } from '../contract/keys.js';
-import type { Restart } from './plan.js';
+import { restartableKinds, type Restart } from './plan.js';
 
 /** Outcome of one restart patch: written, or the workload is gone (nothing to restart). Other errors throw. */
 export type PatchOutcome = 'patched' | 'gone';
@@ -16,22 +18,15 @@ export function restartPatch(restart: Restart): object {
   return { spec: { template: { metadata: { annotations: { [keys.restartedFor]: restart.restartedFor } } } } };
 }
 
-export function kubeRestartPatcher(kubeConfig: KubeConfig): RestartPatcher {
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  const calls = {
-    Deployment: (p: { name: string; namespace: string; body: object }) => apps.patchNamespacedDeployment(p, mergePatch),
-    StatefulSet: (p: { name: string; namespace: string; body: object }) => apps.patchNamespacedStatefulSet(p, mergePatch),
-    DaemonSet: (p: { name: string; namespace: string; body: object }) => apps.patchNamespacedDaemonSet(p, mergePatch),
-  } as const;
+export function kubeRestartPatcher(api: KubeApi): RestartPatcher {
   return async (restart) => {
-    const call = (calls as Record<string, (typeof calls)['Deployment'] | undefined>)[restart.kind];
-    if (!call) throw new Error(`${restart.kind} is never restarted`);
+    if (!restartableKinds.includes(restart.kind)) throw new Error(`${restart.kind} is never restarted`);
+    const path = resourcePath(kindInfo(restart.kind), restart.namespace, restart.name);
     try {
-      await call({ name: restart.name, namespace: restart.namespace, body: restartPatch(restart) });
+      await api.call({ method: 'PATCH', path, body: restartPatch(restart) });
       return 'patched';
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return 'gone';
+      if (apiStatus(err) === 404) return 'gone';
       throw err;
     }
   };

@@ -5,7 +5,7 @@
  * a server of a credentials file never uses.
  */
 export { startClusterView } from '../view/clusterView.js';
-export { loadKubeConfig } from '../kube/kubeConfig.js';
+export { connectKube } from '../kube/connectKube.js';
 export { mirrorBackgroundWriter } from '../mirror/controller.js';
 export { rotationBackgroundWriter } from '../rotation/controller.js';
 export { startLeadership } from '../kube/leadership.js';

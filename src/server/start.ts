@@ -9,7 +9,7 @@ import { loadFileView } from '../view/fileView.js';
 import type { KubeView } from '../view/view.js';
 import type { NamespacePolicies } from '../policy/namespacePolicy.js';
 import type { EventRecorder } from '../kube/eventRecorder.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { ServeConfig, type ServeConfigInput } from './config.js';
 import { createAuditLogger, createLogger, flushLogger, stdoutDestination } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -90,8 +90,8 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
     if (!kube) throw new Error('the cluster modules are not loaded: nothing of this configuration needs a cluster');
     return kube;
   };
-  let kubeConfig: KubeConfig | undefined;
-  const cluster = () => (kubeConfig ??= parts().loadKubeConfig(config.kubeconfig));
+  let api: KubeApi | undefined;
+  const cluster = () => (api ??= parts().connectKube(config.kubeconfig));
   // One retry group: every informer talks to the same API server, so one reconnecting means the
   // server is back for all of them (issue 11: backoff grown during an outage kept views off for 30 s).
   const informerOptions = {

@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import type { CredentialInfo } from '../credentials/credentialInfo.js';
 import { keys } from '../contract/keys.js';
 import { type UserKind, userKinds } from '../contract/workloadKinds.js';
@@ -32,8 +33,8 @@ export interface CredentialListing {
  * `labelSelector` narrows the Secrets; it must keep the type label (`credinject list -l`, `--type`).
  * With the shared digest key, each credential keeps its per-key keyed digests, for staleness.
  */
-export async function listCredentials(kubeConfig: KubeConfig, namespace: string | undefined, labelSelector: string = keys.typeLabel, digestKey?: Buffer): Promise<CredentialListing> {
-  const lister = kindListers(kubeConfig);
+export async function listCredentials(api: KubeApi, namespace: string | undefined, labelSelector: string = keys.typeLabel, digestKey?: Buffer): Promise<CredentialListing> {
+  const lister = kindListers(api);
   const [secretItems, ...userItems] = await Promise.all([
     listAll(lister('Secret', namespace), labelSelector),
     ...userKinds.map((info) => listAll(lister(info.kind, namespace))),
@@ -52,8 +53,8 @@ export async function listCredentials(kubeConfig: KubeConfig, namespace: string 
 }
 
 /** Every Pod and workload of a namespace, whole, for `credinject describe` (read once, not kept). */
-export async function listUserObjects(kubeConfig: KubeConfig, namespace: string): Promise<{ kind: UserKind; object: KubernetesObject }[]> {
-  const lister = kindListers(kubeConfig);
+export async function listUserObjects(api: KubeApi, namespace: string): Promise<{ kind: UserKind; object: KubernetesObject }[]> {
+  const lister = kindListers(api);
   const lists = await Promise.all(userKinds.map((info) => listAll(lister(info.kind, namespace))));
   return userKinds.flatMap(({ kind }, index) => (lists[index] ?? []).map((object) => ({ kind, object })));
 }

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { createCredentialStore } from './credentialStore.js';
 import { createListGate } from '../kube/listGate.js';
 import { startResilientInformer, type InformerOptions } from '../kube/resilientInformer.js';
@@ -11,7 +11,7 @@ import type { KubeView } from './view.js';
  * The in-cluster view: one resilient informer per watched resource feeding the credential store,
  * the usage index and the ServiceAccounts' requests. The request path only reads these maps; it never calls the API server.
  */
-export function startClusterView(kubeConfig: KubeConfig, options: InformerOptions & { digestKey?: Buffer }): KubeView {
+export function startClusterView(api: KubeApi, options: InformerOptions & { digestKey?: Buffer }): KubeView {
   const credentials = createCredentialStore();
   const usage = createUsageIndex();
   const serviceAccounts = createServiceAccountStore();
@@ -19,12 +19,12 @@ export function startClusterView(kubeConfig: KubeConfig, options: InformerOption
   // Nine informers list side by side: two pages in flight at once, of 100 objects (a page of 500
   // whole Pods is ~7 MB, more than the young generation holds), bound the listing peak (listGate.ts).
   const informerOptions: InformerOptions = { listGate: createListGate(), pageSize: 100, ...rest };
-  const resources = watchedResources(kubeConfig, { credentials, usage, serviceAccounts, ...(digestKey ? { digestKey } : {}) });
+  const resources = watchedResources(api, { credentials, usage, serviceAccounts, ...(digestKey ? { digestKey } : {}) });
   // Secrets first, then Pods and workloads: the order informers start in (and report sync).
-  const secrets = startResilientInformer(kubeConfig, resources.secrets, informerOptions);
+  const secrets = startResilientInformer(api, resources.secrets, informerOptions);
   const usageInformers = [
-    ...resources.users.map((resource) => startResilientInformer(kubeConfig, resource, informerOptions)),
-    startResilientInformer(kubeConfig, resources.serviceAccounts, informerOptions),
+    ...resources.users.map((resource) => startResilientInformer(api, resource, informerOptions)),
+    startResilientInformer(api, resources.serviceAccounts, informerOptions),
   ];
   const informers = [secrets, ...usageInformers];
   return {

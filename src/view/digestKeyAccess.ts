@@ -1,4 +1,6 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
+import { apiStatus, type KubeApi } from '../kube/kubeApi.js';
+import { resourcePath, secretResource } from '../kube/kindListers.js';
 import { digestKeyBytes, digestKeyField } from '../credentials/keyDigests.js';
 import { describeApiError } from '../kube/describeApiError.js';
 
@@ -35,13 +37,13 @@ export function digestKeyNotice(ref: DigestKeyRef, problem: 'forbidden' | 'not f
 }
 
 /** Reads the shared digest key with the user's own credentials, as far as their RBAC allows. */
-export async function readDigestKey(kubeConfig: KubeConfig, ref: DigestKeyRef): Promise<DigestKeyAccess> {
+export async function readDigestKey(api: KubeApi, ref: DigestKeyRef): Promise<DigestKeyAccess> {
   try {
-    const secret = await kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ref.namespace, name: ref.name });
+    const secret = await api.call<V1Secret>({ method: 'GET', path: resourcePath(secretResource, ref.namespace, ref.name) });
     const key = Buffer.from(secret.data?.[digestKeyField] ?? '', 'base64');
     return key.length >= digestKeyBytes ? { key } : { notice: digestKeyNotice(ref, 'malformed') };
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
+    const code = apiStatus(err);
     return { notice: digestKeyNotice(ref, code === 403 ? 'forbidden' : code === 404 ? 'not found' : describeApiError(err)) };
   }
 }

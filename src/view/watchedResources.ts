@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { keys } from '../contract/keys.js';
 import { userKinds, type UserKind } from '../contract/workloadKinds.js';
 import { kindListers, type Lister, secretResource, serviceAccountResource, watchPath } from '../kube/kindListers.js';
@@ -72,10 +72,10 @@ export interface WatchedResources {
  * cost of watching all of them is the stream, not the memory.
  */
 export function watchedResources(
-  kubeConfig: KubeConfig,
+  api: KubeApi,
   { credentials, usage, serviceAccounts, digestKey }: ViewSinks,
 ): WatchedResources {
-  const lister = kindListers(kubeConfig);
+  const lister = kindListers(api);
   const secrets: WatchedResource<CredentialEntry> = {
     name: secretResource.plural,
     path: watchPath(secretResource),

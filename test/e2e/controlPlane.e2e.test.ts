@@ -113,7 +113,7 @@ describe.skipIf(!binDir)('control plane (etcd + kube-apiserver + kube-controller
     const regarding = { apiVersion: 'v1', kind: 'Secret', namespace, name: 'rotated', uid: secret.metadata!.uid! };
     const request = { regarding, type: 'Warning' as const, reason: 'RotationHeld', action: 'Hold', note: 'held: key "k" breaks a rule' };
     const logger = pino({ level: 'silent' });
-    const replicas = ['replica-a', 'replica-b'].map((instance) => createEventRecorder({ client: kubeEventClient(cp.kubeConfig), instance, logger }));
+    const replicas = ['replica-a', 'replica-b'].map((instance) => createEventRecorder({ client: kubeEventClient(cp.api), instance, logger }));
     for (const replica of [...replicas, replicas[0]!]) {
       replica.record(request);
       await replica.flush();
@@ -135,7 +135,7 @@ describe.skipIf(!binDir)('control plane (etcd + kube-apiserver + kube-controller
     const request = { regarding, type: 'Warning' as const, reason: 'DeletionBlocked', action: 'Delete', note: 'used by 1 object: Deployment/web' };
     const warnings: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
-    const recorder = createEventRecorder({ client: kubeEventClient(cp.kubeConfig), instance: 'replica-a', logger });
+    const recorder = createEventRecorder({ client: kubeEventClient(cp.api), instance: 'replica-a', logger });
     recorder.record(request);
     await recorder.flush();
     recorder.record({ ...request, note: 'used by 2 objects: Deployment/web, ReplicaSet/web-6f' });

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
-import { KubeConfig } from '@kubernetes/client-node';
+import { Agent } from 'node:http';
+import { kubeApi, type KubeApi } from '../../src/kube/kubeApi.js';
 
 type Json = Record<string, any>;
 export type WatchMode = 'serve' | 'fail' | 'hang';
@@ -68,15 +69,10 @@ export async function startFakeApiServer(path: string) {
     },
     /** TCP connections a client holds open to us now. */
     openConnections: () => sockets.size,
-    kubeConfig(): KubeConfig {
-      const kc = new KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-        users: [{ name: 'fake' }],
-        contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
-        currentContext: 'fake',
-      });
-      return kc;
+    /** Our API client, pointed at this server. */
+    api(): KubeApi {
+      const agent = new Agent({ keepAlive: true });
+      return kubeApi({ server: `http://127.0.0.1:${port}`, prepare: async () => ({ agent, headers: {} }) });
     },
     /** Create or update; watchers see it unless `quietly` (as if they were disconnected). */
     put(object: Json, quietly = false) {

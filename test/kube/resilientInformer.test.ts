@@ -27,11 +27,11 @@ afterEach(async () => {
 async function setup(options: { silenceMs?: number; pageSize?: number } = {}) {
   const api = await startFakeApiServer('/api/v1/secrets');
   const store = createCredentialStore();
-  const kubeConfig = api.kubeConfig();
-  const { secrets } = watchedResources(kubeConfig, { credentials: store, usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() });
+  const kubeApi = api.api();
+  const { secrets } = watchedResources(kubeApi, { credentials: store, usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() });
   const restarts: string[] = [];
   const start = (): RunningInformer => {
-    const informer = startResilientInformer(kubeConfig, secrets, {
+    const informer = startResilientInformer(kubeApi, secrets, {
       logger: pino({ level: 'silent' }),
       backoff: { initialMs: 20, maxMs: 100 },
       silenceMs: options.silenceMs ?? 60_000,
@@ -48,7 +48,7 @@ async function setup(options: { silenceMs?: number; pageSize?: number } = {}) {
 describe('resilient informer', () => {
   it('fetches and projects each list page inside the shared gate, one informer at a time with a gate of one', async () => {
     const { api } = await setup();
-    const kubeConfig = api.kubeConfig();
+    const kubeApi = api.api();
     const gate = createListGate(1);
     let inFlight = 0;
     let most = 0;
@@ -73,7 +73,7 @@ describe('resilient informer', () => {
       remove: () => {},
     });
     const informers = ['one', 'two', 'three'].map((name) =>
-      startResilientInformer(kubeConfig, slowPages(name), { logger: pino({ level: 'silent' }), listGate: gate }),
+      startResilientInformer(kubeApi, slowPages(name), { logger: pino({ level: 'silent' }), listGate: gate }),
     );
     for (const informer of informers) cleanups.push(() => informer.stop());
     await eventually(() => informers.every((informer) => informer.synced()), 'sync');
@@ -230,17 +230,17 @@ describe('resilient informer', () => {
     const failing = await setup();
     const healthy = await setup();
     const logger = pino({ level: 'silent' });
-    const kubeConfigOf = (api: typeof failing.api) => api.kubeConfig();
+    const kubeApiOf = (api: typeof failing.api) => api.api();
     const resource = (api: typeof failing.api, name: string) => ({
-      ...watchedResources(kubeConfigOf(api), { credentials: createCredentialStore(), usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() }).secrets,
+      ...watchedResources(kubeApiOf(api), { credentials: createCredentialStore(), usage: createUsageIndex(), serviceAccounts: createServiceAccountStore() }).secrets,
       name,
     });
     failing.api.failNextLists(1);
-    const slow = startResilientInformer(kubeConfigOf(failing.api), resource(failing.api, 'statefulsets'), { logger, retryGroup: group });
+    const slow = startResilientInformer(kubeApiOf(failing.api), resource(failing.api, 'statefulsets'), { logger, retryGroup: group });
     cleanups.push(() => slow.stop());
     await eventually(() => failing.api.requests.length === 1, 'the failed list');
     expect(slow.synced()).toBe(false);
-    const fast = startResilientInformer(kubeConfigOf(healthy.api), resource(healthy.api, 'pods'), { logger, retryGroup: group });
+    const fast = startResilientInformer(kubeApiOf(healthy.api), resource(healthy.api, 'pods'), { logger, retryGroup: group });
     cleanups.push(() => fast.stop());
     await eventually(() => fast.health().current, 'the other informer to connect');
     await eventually(() => slow.synced(), 'the failed informer to retry once the other reconnected');

@@ -1,4 +1,5 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { Agent } from 'node:http';
+import { kubeApi } from '../../src/kube/kubeApi.js';
 import { describe, expect, it } from 'vitest';
 import { createCredentialStore } from '../../src/view/credentialStore.js';
 import { createServiceAccountStore } from '../../src/view/serviceAccountStore.js';
@@ -8,9 +9,9 @@ import { watchedResources } from '../../src/view/watchedResources.js';
 function world() {
   const serviceAccounts = createServiceAccountStore();
   const usage = createUsageIndex();
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({ clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }], users: [{ name: 'u' }], contexts: [{ name: 'c', cluster: 'c', user: 'u' }], currentContext: 'c' });
-  const resource = watchedResources(kubeConfig, { credentials: createCredentialStore(), usage, serviceAccounts }).serviceAccounts;
+  // Never called: the test feeds the resource's projection and sink directly.
+  const api = kubeApi({ server: 'https://127.0.0.1:1', prepare: async () => ({ agent: new Agent(), headers: {} }) });
+  const resource = watchedResources(api, { credentials: createCredentialStore(), usage, serviceAccounts }).serviceAccounts;
   return { serviceAccounts, usage, resource };
 }
 

@@ -24,11 +24,11 @@ async function usageWorld(path: string, plural: string) {
   const api = await startFakeApiServer(path);
   cleanups.push(() => api.close());
   const usage = createUsageIndex();
-  const kubeConfig = api.kubeConfig();
-  const { users } = watchedResources(kubeConfig, { credentials: createCredentialStore(), usage, serviceAccounts: createServiceAccountStore() });
+  const kubeApi = api.api();
+  const { users } = watchedResources(kubeApi, { credentials: createCredentialStore(), usage, serviceAccounts: createServiceAccountStore() });
   const resource = users.find((r) => r.name === plural)!;
   const start = () => {
-    const informer = startResilientInformer(kubeConfig, resource, { logger: pino({ level: 'silent' }) });
+    const informer = startResilientInformer(kubeApi, resource, { logger: pino({ level: 'silent' }) });
     cleanups.push(() => informer.stop());
     return informer;
   };

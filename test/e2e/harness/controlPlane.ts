@@ -38,6 +38,8 @@ import { fileURLToPath } from 'node:url';
 
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { generateServingMaterial } from '../../../src/server/tls/certificates.js';
+import { connectKube } from '../../../src/kube/connectKube.js';
+import type { KubeApi } from '../../../src/kube/kubeApi.js';
 
 export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
 export type Component = (typeof BINARIES)[number];
@@ -59,6 +61,8 @@ export interface ControlPlane {
   kubeconfigPath: string;
   /** The same admin configuration, loaded. */
   kubeConfig: KubeConfig;
+  /** The same admin configuration, through credinject's own API client (what serve uses). */
+  api: KubeApi;
   /** `https://127.0.0.1:<port>` */
   apiServerUrl: string;
   /** PEM of the CA that signed the apiserver's serving certificate. */
@@ -599,6 +603,7 @@ export async function startControlPlane(opts: StartControlPlaneOptions = {}): Pr
     return {
       kubeconfigPath,
       kubeConfig,
+      api: connectKube(kubeconfigPath),
       apiServerUrl,
       caCertPem: caCert,
       adminToken,
