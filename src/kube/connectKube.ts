@@ -1,8 +1,7 @@
+import { loadClusterConnection } from './clusterConnection.js';
 import { kubeApi, type KubeApi } from './kubeApi.js';
-import { kubeConfigConnection } from './kubeConfigConnection.js';
-import { loadKubeConfig } from './kubeConfig.js';
 
-/** The API of the cluster `serve` runs against: the kubeconfig file given, else the default lookup. */
+/** The API of the cluster `serve` runs against: the kubeconfig file given, else the default lookup, else in cluster. */
 export function connectKube(kubeconfig?: string): KubeApi {
-  return kubeApi(kubeConfigConnection(loadKubeConfig(kubeconfig)));
+  return kubeApi(loadClusterConnection(kubeconfig ? { kubeconfig } : {}));
 }
