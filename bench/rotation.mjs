@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { KubeConfig } from '@kubernetes/client-node';
+import { Agent } from 'node:http';
 import pino from 'pino';
 import { keyDigests, versionDigest } from '../dist/credentials/keyDigests.js';
 import { rotationBackgroundWriter } from '../dist/rotation/controller.js';
+import { kubeApi } from '../dist/kube/kubeApi.js';
 import { until } from './benchUtil.mjs';
 
 const count = Number(process.argv[2] ?? 1000);
@@ -32,13 +33,13 @@ const { port } = JSON.parse(first);
 const base = `http://127.0.0.1:${port}`;
 const stats = async () => (await fetch(`${base}/stats`)).json();
 
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromOptions({ clusters: [{ name: 'bench', server: base, skipTLSVerify: true }], users: [{ name: 'bench' }], contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }], currentContext: 'bench' });
+const agent = new Agent({ keepAlive: true });
+const cluster = kubeApi({ server: base, prepare: async () => ({ agent, headers: {} }) });
 let plans = 0;
 const metrics = { countRotationRestart() {}, countRotationHeld() {}, setTrackedCredentials() {}, setStalePods: () => void plans++ };
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
-const writer = rotationBackgroundWriter(kubeConfig, { quietPeriodMs: 0, qps, burst, defaultAction: 'restart', credentials, metrics, logger: pino({ level: process.env.BENCH_LOG ?? 'warn' }), pollMs: 50 });
+const writer = rotationBackgroundWriter(cluster, { quietPeriodMs: 0, qps, burst, defaultAction: 'restart', credentials, metrics, logger: pino({ level: process.env.BENCH_LOG ?? 'warn' }), pollMs: 50 });
 const running = writer.start();
 // A plan runs only on synced informers: the first one (nothing stale, nothing patched) marks the start.
 await until('the informers to sync and a first plan', async () => (plans > 0 ? true : undefined), 60_000);

@@ -4,7 +4,7 @@
 //
 // 1. In this process, through the functions the informers call: the resources of
 //    watchedResources() (projection, upsert into the credential store and usage index) under
-//    startResilientInformer and client-node's ListWatch (whose cache keeps the projected entries).
+//    startResilientInformer (whose cache keeps the projected entries).
 //    Only the list call is replaced, by pages of plain objects; the watches go to a stand-in API
 //    server (fakeApiServer.mjs, a child process) that holds them open, silently: a quiet cluster.
 //    Memory after a full GC (RSS and heap), with the pre-fill baseline subtracted and absolute; the
@@ -12,7 +12,7 @@
 //    Then the DELETE check (deletionCheck on the filled index), per call, against a floor: Map.get
 //    on a 50,000-entry map, timed the same way.
 // 2. A real `credinject serve` in cluster mode listing the same cluster from the stand-in over HTTP
-//    (client-node's deserialisation included): time to readiness, RSS then and its peak (/proc;
+//    (the build's API client included): time to readiness, RSS then and its peak (/proc;
 //    no GC can be forced there). Skip with --no-serve.
 // A third of the users are wired by hand (secretKeyRef, envFrom, Secret volumes, imagePullSecrets)
 // instead of annotated; --hand-wired 0 measures an annotation-only cluster as before.
@@ -49,7 +49,6 @@ const fromDist = (path) => import(pathToFileURL(join(dist, path)).href);
 const checks = 10_000;
 const sharedChecks = 1000; // milliseconds each while usersOf sorts every user of the credential
 
-const { KubeConfig } = await import('@kubernetes/client-node');
 const { pino } = await import('pino');
 await fromDist('server/start.js'); // the serving process's module graph, for an honest absolute RSS
 const { watchedResources } = await fromDist('view/watchedResources.js');
@@ -165,20 +164,26 @@ function processMemory(pid) {
 
 const api = await startApiServer();
 const server = `http://127.0.0.1:${api.port}`;
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromOptions({
-  clusters: [{ name: 'bench', server, skipTLSVerify: true }], // client-node refuses plain HTTP otherwise
-  users: [{ name: 'bench' }],
-  contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }],
-  currentContext: 'bench',
-});
+// The build's own way to reach an API server: its REST client (kube/connectKube), or client-node's
+// KubeConfig in a build from before it. Plain HTTP needs insecure-skip-tls-verify in both.
+const kubeconfigFile = join(mkdtempSync(join(tmpdir(), 'credinject-scale-')), 'kubeconfig');
+writeFileSync(kubeconfigFile, JSON.stringify({
+  'current-context': 'bench',
+  clusters: [{ name: 'bench', cluster: { server, 'insecure-skip-tls-verify': true } }],
+  users: [{ name: 'bench', user: {} }],
+  contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
+}));
+const cluster = await fromDist('kube/connectKube.js').then(
+  ({ connectKube }) => connectKube(kubeconfigFile),
+  async () => (await fromDist('kube/cluster.js')).loadKubeConfig(kubeconfigFile),
+);
 const logger = pino({ level: 'warn' });
 
 console.log(`machine: ${machineDescription()}${cli.dist ? `; build ${dist}` : ''}`);
 const baseline = memory();
 const credentials = createCredentialStore();
 const usage = createUsageIndex();
-const watched = watchedResources(kubeConfig, { credentials, usage, serviceAccounts: createServiceAccountStore() });
+const watched = watchedResources(cluster, { credentials, usage, serviceAccounts: createServiceAccountStore() });
 const resources = [watched.secrets, ...watched.users, watched.serviceAccounts].map((resource) => ({ ...resource, listPage: pager(resource.name) }));
 const secretCount = countOf(shape, 'secrets');
 const userCount = watched.users.reduce((n, r) => n + countOf(shape, r.name), 0);
@@ -186,7 +191,7 @@ const userCount = watched.users.reduce((n, r) => n + countOf(shape, r.name), 0);
 const serviceAccountUsers = namespaces;
 const listGate = createListGate?.(Number(cli['list-concurrency']));
 const fillStart = performance.now();
-const informers = resources.map((resource) => startResilientInformer(kubeConfig, resource, { logger, pageSize: Number(cli['page-size']), ...(listGate ? { listGate } : {}) }));
+const informers = resources.map((resource) => startResilientInformer(cluster, resource, { logger, pageSize: Number(cli['page-size']), ...(listGate ? { listGate } : {}) }));
 try {
   await until('the informers to sync', () => (informers.every((informer) => informer.synced()) ? true : undefined), 60_000);
   const fillSeconds = (performance.now() - fillStart) / 1000;
@@ -252,7 +257,7 @@ try {
   console.log(`  rss                ${fmt(baseline.rss, 1).padStart(8)} ${fmt(filled.rss, 1).padStart(13)} ${fmt(settled.rss, 1).padStart(9)} ${fmt(delta.rss, 1).padStart(12)}   (peak during the fill ${fmt(peakRss, 0)} MB)`);
   console.log(`  heap total         ${fmt(baseline.heapTotal, 1).padStart(8)} ${fmt(filled.heapTotal, 1).padStart(13)} ${fmt(settled.heapTotal, 1).padStart(9)} ${fmt(settled.heapTotal - baseline.heapTotal, 1).padStart(12)}`);
   console.log(`  heap used          ${fmt(baseline.heap, 1).padStart(8)} ${fmt(filled.heap, 1).padStart(13)} ${fmt(settled.heap, 1).padStart(9)} ${fmt(delta.heap, 1).padStart(12)}   (${fmt((delta.heap * 2 ** 20) / objects, 0)} bytes per object, informer caches included)`);
-  console.log(`  the baseline is this process with the server's modules loaded (@kubernetes/client-node alone is ~70 MB of it)`);
+  console.log(`  the baseline is this process with the server's modules loaded (and, in a build from before kube/kubeApi, @kubernetes/client-node: ~70 MB of it)`);
   if (serve) {
     console.log(`credinject serve (cluster mode, the same cluster listed over HTTP): ready after ${fmt(serve.syncSeconds, 1)} s, RSS ${fmt(serve.rss, 0)} MB 2 s later, peak ${fmt(serve.peak, 0)} MB`);
     console.log(`  (no GC can be forced there and V8 returns memory lazily; the peak is what meets the pod's memory limit)`);
