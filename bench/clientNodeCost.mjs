@@ -1,6 +1,6 @@
-// What loading @kubernetes/client-node costs a process: RSS and heap after importing it (and the
-// modules of serve that use it, dist/server/clusterParts.js), each in a fresh node, against a node
-// that imports nothing. A server of a credentials file never loads them (src/server/start.ts).
+// What loading @kubernetes/client-node costs a process, and what serve's cluster modules cost
+// (dist/server/clusterParts.js, which no longer load it): RSS and heap after importing each, in a
+// fresh node, against a node that imports nothing.
 // Usage: node bench/clientNodeCost.mjs   (run `npm run build` first)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

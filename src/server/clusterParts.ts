@@ -1,8 +1,7 @@
 /**
  * Everything `serve` needs only against a cluster, in one module that start.ts imports when it
- * needs one: these load @kubernetes/client-node, whose config module alone loads the whole
- * generated API (about 70 MB of RSS, 34 MB of heap; bench/clientNodeCost.mjs measures it), which
- * a server of a credentials file never uses.
+ * needs one: the API client, informers, controllers and writers, which a server of a credentials
+ * file never uses. None of it loads @kubernetes/client-node (test/server/clusterImportGraph).
  */
 export { startClusterView } from '../view/clusterView.js';
 export { connectKube } from '../kube/connectKube.js';

@@ -84,7 +84,7 @@ export async function startServer(input: ServeConfigInput, runtime: ServerRuntim
   // Only touch a kubeconfig when something needs the cluster: static mode runs without one.
   const clusterMode = !runtime.view && !config.credentialsFile;
   const needsCluster = clusterMode || (config.tls.mode === 'self-signed' && !runtime.tlsBootstrapClient);
-  // The cluster's modules (and @kubernetes/client-node with them) only when the cluster is used.
+  // The cluster's modules only when the cluster is used.
   const kube = needsCluster ? await import('./clusterParts.js') : undefined;
   const parts = (): NonNullable<typeof kube> => {
     if (!kube) throw new Error('the cluster modules are not loaded: nothing of this configuration needs a cluster');
