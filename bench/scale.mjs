@@ -175,7 +175,7 @@ writeFileSync(kubeconfigFile, JSON.stringify({
 }));
 const cluster = await fromDist('kube/connectKube.js').then(
   ({ connectKube }) => connectKube(kubeconfigFile),
-  async () => (await fromDist('kube/cluster.js')).loadKubeConfig(kubeconfigFile),
+  async () => (await fromDist('kube/kubeConfig.js')).loadKubeConfig(kubeconfigFile),
 );
 const logger = pino({ level: 'warn' });
 
