@@ -29,7 +29,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 if (typeof global.gc !== 'function') {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Re-run with gc exposed and the node flags the measured build's image runs serve with (its
+  // Dockerfile's ENTRYPOINT), so the in-process view sits in the heap a replica has.
+  const { imageNodeFlags } = await import('./servers.mjs');
+  const at = process.argv.indexOf('--dist');
+  const flags = at > 0 ? imageNodeFlags(join(resolve(process.argv[at + 1]), 'cli/main.js')) : imageNodeFlags();
+  const child = spawnSync(process.execPath, ['--expose-gc', ...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
 
@@ -51,6 +56,8 @@ const sharedChecks = 1000; // milliseconds each while usersOf sorts every user o
 
 const { pino } = await import('pino');
 await fromDist('server/start.js'); // the serving process's module graph, for an honest absolute RSS
+// serve turns off allocation-site pretenuring at start (server/heapTuning); a build from before it does not.
+await fromDist('server/heapTuning.js').then(({ stopPretenuring }) => stopPretenuring(), () => undefined);
 const { watchedResources } = await fromDist('view/watchedResources.js');
 const { startResilientInformer } = await fromDist('kube/resilientInformer.js');
 const { createCredentialStore } = await fromDist('view/credentialStore.js');

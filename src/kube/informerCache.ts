@@ -8,59 +8,71 @@ export interface EntrySink<T> {
 
 /** A list in progress: entries go to the sink page by page; `end` removes what the list no longer has. */
 export interface Relist<T> {
-  put(entry: T, version: string | undefined): void;
+  put(entry: T): void;
   end(): void;
 }
 
 export interface InformerCache<T> {
-  /** Added or changed; an entry at the version already held is not passed on again. */
-  put(entry: T, version: string | undefined): void;
+  /** Added or changed; an entry at the resourceVersion already held is not passed on again. */
+  put(entry: T): void;
   delete(entry: T): void;
   beginList(): Relist<T>;
   size(): number;
 }
 
-const keyOf = (entry: KubernetesObject): string => `${entry.metadata?.namespace ?? ''}/${entry.metadata?.name ?? ''}`;
+const sameVersion = (a: KubernetesObject, b: KubernetesObject): boolean => a.metadata?.resourceVersion !== undefined && a.metadata.resourceVersion === b.metadata?.resourceVersion;
 
 /**
- * The informer's memory of what its sink holds: by namespace/name, the projected entry (the same
- * object the sink keeps, not a copy) and the resourceVersion it was seen at. It makes a relist a
- * diff (only changes reach the sink, and what vanished is removed) without holding a whole list.
+ * The informer's memory of what its sink holds: by namespace, then name, the projected entry itself
+ * (the object the sink keeps, not a copy; projections keep the resourceVersion). It makes a relist
+ * a diff (only changes reach the sink, and what vanished is removed) without holding a whole list,
+ * and costs no string per object: the keys are the entry's own (interned) names.
  */
 export function createInformerCache<T extends KubernetesObject>(sink: EntrySink<T>): InformerCache<T> {
-  const held = new Map<string, { version: string | undefined; entry: T }>();
+  const held = new Map<string, Map<string, T>>();
+  let count = 0;
 
-  function put(entry: T, version: string | undefined): string {
-    const key = keyOf(entry);
-    const found = held.get(key);
-    if (found && version !== undefined && found.version === version) return key;
-    held.set(key, { version, entry });
+  function put(entry: T): void {
+    const namespace = entry.metadata?.namespace ?? '';
+    const name = entry.metadata?.name ?? '';
+    let names = held.get(namespace);
+    if (!names) held.set(namespace, (names = new Map()));
+    const found = names.get(name);
+    if (found && sameVersion(found, entry)) return;
+    if (!found) count++;
+    names.set(name, entry);
     sink.upsert(entry);
-    return key;
+  }
+
+  function remove(namespace: string, name: string, entry: T): void {
+    const names = held.get(namespace);
+    if (!names?.delete(name)) return;
+    count--;
+    if (names.size === 0) held.delete(namespace);
+    sink.remove(entry);
   }
 
   return {
-    put(entry, version) {
-      put(entry, version);
-    },
-    delete(entry) {
-      const key = keyOf(entry);
-      if (!held.delete(key)) return;
-      sink.remove(entry);
-    },
+    put,
+    delete: (entry) => remove(entry.metadata?.namespace ?? '', entry.metadata?.name ?? '', entry),
     beginList() {
-      const seen = new Set<string>();
+      const seen = new Map<string, Set<string>>();
       return {
-        put: (entry, version) => void seen.add(put(entry, version)),
+        put(entry) {
+          put(entry);
+          const namespace = entry.metadata?.namespace ?? '';
+          let names = seen.get(namespace);
+          if (!names) seen.set(namespace, (names = new Set()));
+          names.add(entry.metadata?.name ?? '');
+        },
         end() {
-          for (const [key, { entry }] of held) {
-            if (seen.has(key)) continue;
-            held.delete(key);
-            sink.remove(entry);
+          for (const [namespace, names] of held) {
+            const listed = seen.get(namespace);
+            for (const [name, entry] of names) if (!listed?.has(name)) remove(namespace, name, entry);
           }
         },
       };
     },
-    size: () => held.size,
+    size: () => count,
   };
 }

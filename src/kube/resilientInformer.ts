@@ -94,7 +94,7 @@ export function startResilientInformer<T extends KubernetesObject>(api: KubeApi,
           },
           signal,
         );
-        for (const object of page.items) relist.put(resource.project(object), object.metadata?.resourceVersion);
+        for (const object of page.items) relist.put(resource.project(object));
         return page.metadata;
       });
       continueToken = metadata?._continue ?? (metadata as { continue?: string } | undefined)?.continue;
@@ -130,7 +130,7 @@ export function startResilientInformer<T extends KubernetesObject>(api: KubeApi,
           if (signal.aborted) return;
           touch();
           const version = (object as KubernetesObject | undefined)?.metadata?.resourceVersion;
-          if (phase === 'ADDED' || phase === 'MODIFIED') cache.put(resource.project(object as KubernetesObject), version);
+          if (phase === 'ADDED' || phase === 'MODIFIED') cache.put(resource.project(object as KubernetesObject));
           else if (phase === 'DELETED') cache.delete(resource.project(object as KubernetesObject));
           else if (phase === 'ERROR') {
             // The watch ends after it; an expired version means listing again.
