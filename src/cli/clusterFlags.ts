@@ -1,7 +1,5 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../kube/kubeConfig.js';
+import { loadClusterConnection } from '../kube/clusterConnection.js';
 import { kubeApi, type KubeApi } from '../kube/kubeApi.js';
-import { kubeConfigConnection } from '../kube/kubeConfigConnection.js';
 
 /** kubectl's flags for choosing a cluster and a namespace, shared by list, describe and create. */
 export const clusterOptions = {
@@ -15,7 +13,6 @@ export const clusterUsage = `  -n, --namespace NS       the namespace (default: 
   --kubeconfig F           kubeconfig file (default: $KUBECONFIG, ~/.kube/config)`;
 
 export interface ClusterTarget {
-  kubeConfig: KubeConfig;
   /** The API of the chosen context's cluster. */
   api: KubeApi;
   /** The namespace `-n` names, else the context's, else `default`. */
@@ -23,23 +20,18 @@ export interface ClusterTarget {
 }
 
 /**
- * The kubeconfig with `--context` made current, and the namespace, as kubectl resolves them.
+ * The cluster of `--context` (else the current one) and the namespace, as kubectl resolves them.
  * Throws an Error whose message is for the user (unknown context, no cluster).
  */
 export function clusterTarget(values: { namespace?: string | undefined; kubeconfig?: string | undefined; context?: string | undefined }): ClusterTarget {
-  const kubeConfig = loadKubeConfig(values.kubeconfig);
-  if (values.context !== undefined) {
-    if (!kubeConfig.getContextObject(values.context)) {
-      const known = kubeConfig.getContexts().map((context) => context.name);
-      throw new Error(`context "${values.context}" is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`);
-    }
-    kubeConfig.setCurrentContext(values.context);
-  }
-  const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
-  return { kubeConfig, api: kubeApi(kubeConfigConnection(kubeConfig)), namespace: values.namespace ?? contextNamespace ?? 'default' };
+  const connection = loadClusterConnection({
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+  });
+  return { api: kubeApi(connection), namespace: values.namespace ?? connection.namespace ?? 'default' };
 }
 
-/** First line only: client-node's errors go on with the response body and headers. */
+/** First line only: an error's further lines may carry a response body or headers. */
 export function firstLine(err: unknown): string {
   return err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type KubeConfig, KubernetesObjectApi, PatchStrategy, type V1Secret } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
+import { resourcePath, secretResource } from '../kube/kindListers.js';
 import { stringify } from 'yaml';
 import { buildCredential, entriesFromJson, type CredentialDraft, type DraftEntry } from '../credentials/buildCredential.js';
 import type { CredentialProblem } from '../credentials/credentialInfo.js';
@@ -51,7 +53,7 @@ export interface CreateIo {
   stderr: { write(text: string): unknown };
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
-  apply(kubeConfig: KubeConfig, secret: V1Secret, dryRun: boolean): Promise<V1Secret>;
+  apply(api: KubeApi, secret: V1Secret, dryRun: boolean): Promise<V1Secret>;
 }
 
 async function stdinText(): Promise<string> {
@@ -61,9 +63,14 @@ async function stdinText(): Promise<string> {
 }
 
 /** Server-side apply as field manager `credinject`; forced, as `kubectl apply --server-side --force-conflicts` would. */
-async function serverSideApply(kubeConfig: KubeConfig, secret: V1Secret, dryRun: boolean): Promise<V1Secret> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
-  return client.patch(secret, undefined, dryRun ? 'All' : undefined, 'credinject', true, PatchStrategy.ServerSideApply);
+async function serverSideApply(api: KubeApi, secret: V1Secret, dryRun: boolean): Promise<V1Secret> {
+  return api.call<V1Secret>({
+    method: 'PATCH',
+    patch: 'apply',
+    path: resourcePath(secretResource, secret.metadata?.namespace ?? 'default', secret.metadata?.name ?? ''),
+    query: { fieldManager: 'credinject', force: true, ...(dryRun ? { dryRun: 'All' } : {}) },
+    body: secret,
+  });
 }
 
 const processIo: CreateIo = { stdout: process.stdout, stderr: process.stderr, readFile: (path) => readFile(path, 'utf8'), readStdin: stdinText, apply: serverSideApply };
@@ -185,7 +192,7 @@ export async function run(argv: string[], io: CreateIo = processIo): Promise<num
   let result = built.secret;
   if (dryRun !== 'client') {
     try {
-      result = await io.apply((target ?? clusterTarget(values)).kubeConfig, built.secret, dryRun === 'server');
+      result = await io.apply((target ?? clusterTarget(values)).api, built.secret, dryRun === 'server');
     } catch (err) {
       // The API server's answer (a webhook's denial) names keys, never values.
       io.stderr.write(`credinject create: ${firstLine(err)}\n`);

@@ -22,8 +22,8 @@ export interface ApiCall {
   path: string;
   query?: Query;
   body?: unknown;
-  /** How a PATCH body is read: a JSON merge patch (the default) or an RFC 6902 JSON patch. */
-  patch?: 'merge' | 'json';
+  /** How a PATCH body is read: a JSON merge patch (the default), an RFC 6902 JSON patch, or a server-side apply. */
+  patch?: 'merge' | 'json' | 'apply';
   signal?: AbortSignal;
 }
 
@@ -57,7 +57,8 @@ export interface KubeApiOptions {
   timeoutMs?: number;
 }
 
-const contentTypes = { merge: 'application/merge-patch+json', json: 'application/json-patch+json' } as const;
+// An apply body is YAML, and JSON is YAML.
+const contentTypes = { merge: 'application/merge-patch+json', json: 'application/json-patch+json', apply: 'application/apply-patch+yaml' } as const;
 
 export function kubeApi(connection: Connection, options: KubeApiOptions = {}): KubeApi {
   const timeoutMs = options.timeoutMs ?? 30_000;

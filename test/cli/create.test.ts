@@ -19,7 +19,7 @@ function io(files: Record<string, string> = {}, stdin = '') {
       return files[path]!;
     },
     readStdin: async () => stdin,
-    apply: async (_kc, secret, dryRun) => (applied.push({ secret, dryRun }), secret),
+    apply: async (_api, secret, dryRun) => (applied.push({ secret, dryRun }), secret),
   };
   return { io: value, out: () => out, err: () => err, applied };
 }
