@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pollUntil, resolveBinDir, startControlPlane, type ControlPlane } from './harness/controlPlane.js';
 import { createEventRecorder, kubeEventClient } from '../../src/kube/eventRecorder.js';
+import { startCredinjectServer } from './harness/credinjectServer.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const binDir = resolveBinDir();
 const inCI = process.env.CI === 'true';
@@ -145,4 +148,33 @@ describe.skipIf(!binDir)('control plane (etcd + kube-apiserver + kube-controller
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ note: 'used by 1 object: Deployment/web', series: { count: 2 } });
   });
+
+  // serve reads token and certificate kubeconfigs itself; an exec plugin goes through client-node,
+  // loaded for it. Ready means every informer listed and watches: the plugin's token authenticated.
+  it('runs serve with a kubeconfig whose user is an exec plugin, through client-node loaded for it', async () => {
+    const marker = join(cp.dir, 'exec-plugin-ran');
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: cp.adminToken } });
+    const script = `require('node:fs').appendFileSync(${JSON.stringify(marker)}, 'ran\\n'); process.stdout.write(${JSON.stringify(credential)});`;
+    const kubeconfigPath = join(cp.dir, 'exec.kubeconfig');
+    writeFileSync(
+      kubeconfigPath,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'exec',
+        clusters: [{ name: 'envtest', cluster: { server: cp.apiServerUrl, 'certificate-authority-data': Buffer.from(cp.caCertPem).toString('base64') } }],
+        users: [{ name: 'exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', script], interactiveMode: 'Never' } } }],
+        contexts: [{ name: 'exec', context: { cluster: 'envtest', user: 'exec' } }],
+      }),
+      { mode: 0o600 },
+    );
+    const server = await startCredinjectServer(cp, { logName: 'credinject-exec', kubeconfigPath });
+    try {
+      expect(existsSync(marker)).toBe(true);
+      expect(readFileSync(marker, 'utf8')).toContain('ran');
+      expect(server.logRecords().filter((r) => r['msg'] === 'watch failed; restarting')).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
 });
