@@ -202,7 +202,7 @@ describe('loadClusterConnection', () => {
       { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`], interactiveMode: 'Never' } },
     );
     expect((await ask(loadClusterConnection({ kubeconfig: file, env: {} }))).authorization).toBe('Bearer from-exec');
-  });
+  }, 30_000); // loads client-node and runs a node process
 
   it('does not load client-node for a token or certificate kubeconfig (checked in a fresh process)', () => {
     const file = kubeconfig(dir(), { server: 'https://127.0.0.1:1' }, { token: 't' });
@@ -224,5 +224,5 @@ describe('loadClusterConnection', () => {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
     });
     expect(control.stderr).toContain('LOADED');
-  });
+  }, 30_000); // two fresh node processes, one loading client-node: seconds on a busy machine
 });
