@@ -94,7 +94,7 @@ describe('kubeApi', () => {
     controller.abort(new Error('stopping'));
     await expect(pending).rejects.toThrow();
     await expect(api.call({ method: 'GET', path: '/api/v1/secrets' })).rejects.toThrow(/timeout|aborted/i);
-  });
+  }, 15_000); // waits out the 2 s call timeout
 
   it('streams a 200 answer and rejects another status with its code', async () => {
     const { api } = await serve((seen, res) => {
