@@ -99,7 +99,12 @@ function readKubeconfigs(files: string[]): Kubeconfig {
 function kubeconfigFiles(options: ConnectionOptions, env: NodeJS.ProcessEnv): string[] {
   if (options.kubeconfig) return [options.kubeconfig];
   const listed = (env['KUBECONFIG'] ?? '').split(delimiter).filter(Boolean);
-  if (listed.length > 0) return listed;
+  if (listed.length > 0) {
+    // kubectl skips a listed file that does not exist (only an explicit --kubeconfig must exist).
+    const present = listed.filter((file) => existsSync(file));
+    if (present.length === 0) throw new Error(`$KUBECONFIG names no file that exists (${listed.join(delimiter)})`);
+    return present;
+  }
   const home = env['HOME'];
   const own = home ? join(home, '.kube', 'config') : undefined;
   return own && existsSync(own) ? [own] : [];
@@ -178,7 +183,11 @@ function clientNodeConnection(files: string[], context: string, server: string, 
     for (const file of files.slice(1)) {
       const more = new KubeConfig();
       more.loadFromFile(file);
-      config.mergeConfig(more, true);
+      // The first definition of a name wins, as kubectl and readKubeconfigs do (mergeConfig throws on a repeated name).
+      const add = <T extends { name: string }>(have: T[], extra: T[]) => have.push(...extra.filter((e) => !have.some((h) => h.name === e.name)));
+      add(config.clusters, more.clusters);
+      add(config.users, more.users);
+      add(config.contexts, more.contexts);
     }
     config.setCurrentContext(context);
     return config;

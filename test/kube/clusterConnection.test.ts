@@ -155,6 +155,14 @@ describe('loadClusterConnection', () => {
     expect(loadClusterConnection({ env: { HOME: home } }).server).toBe('https://127.0.0.1:3');
   });
 
+  it('skips $KUBECONFIG files that do not exist, as kubectl does, and says so when none does', () => {
+    const where = dir();
+    const real = kubeconfig(where, { server: 'https://127.0.0.1:4' }, { token: 'a' });
+    const gone = join(where, 'gone.kubeconfig');
+    expect(loadClusterConnection({ env: { KUBECONFIG: [gone, real].join(delimiter) } }).server).toBe('https://127.0.0.1:4');
+    expect(() => loadClusterConnection({ env: { KUBECONFIG: gone } })).toThrow(`$KUBECONFIG names no file that exists (${gone})`);
+  });
+
   it('runs in a pod from the service account folder and the service env (IPv6 in brackets)', async () => {
     const sa = dir();
     writeFileSync(join(sa, 'token'), 'pod-token\n');
@@ -203,6 +211,21 @@ describe('loadClusterConnection', () => {
     );
     expect((await ask(loadClusterConnection({ kubeconfig: file, env: {} }))).authorization).toBe('Bearer from-exec');
   }, 30_000); // loads client-node and runs a node process
+
+  it('runs an exec plugin from a $KUBECONFIG list whose files define the same names (the first definition wins)', async () => {
+    const server = await apiServer();
+    const where = dir();
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 't0k' } });
+    const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`], interactiveMode: 'Never' };
+    mkdirSync(join(where, 'a'));
+    mkdirSync(join(where, 'b'));
+    const first = kubeconfig(join(where, 'a'), { server, 'certificate-authority-data': b64(ca.cert) }, { exec });
+    const second = kubeconfig(join(where, 'b'), { server: 'https://127.0.0.1:1' }, { token: 'not-this-one' });
+    const connection = loadClusterConnection({ env: { KUBECONFIG: [first, second].join(delimiter) } });
+    expect((await ask(connection)).authorization).toBe('Bearer t0k');
+    const again = await connection.prepare();
+    expect(again.headers['authorization']).toBe('Bearer t0k');
+  });
 
   it('does not load client-node for a token or certificate kubeconfig (checked in a fresh process)', () => {
     const file = kubeconfig(dir(), { server: 'https://127.0.0.1:1' }, { token: 't' });
