@@ -10,6 +10,8 @@ import { parse } from 'yaml';
  * config module loads its whole generated API. Covers what kubectl users and pods use: tokens, token
  * files, client certificates, basic auth, impersonation, CA and TLS server name. A user with an exec
  * plugin or an auth provider, or a cluster behind a proxy, goes through client-node, loaded then.
+ * `as-groups` is not sent, as client-node 1.4 does not: Impersonate-Group must be one header line per
+ * group, and PreparedRequest's headers hold one value each.
  */
 
 export interface PreparedRequest {
@@ -46,8 +48,8 @@ type Entry = Record<string, unknown>;
 interface Named {
   name: string;
   value: Entry;
-  /** The directory of the file it came from: relative paths in it are relative to that. */
-  dir: string;
+  /** The file it came from: relative paths in it are relative to its directory. */
+  file: string;
 }
 
 interface Kubeconfig {
@@ -75,7 +77,6 @@ function readKubeconfigs(files: string[]): Kubeconfig {
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`);
     const config = doc as Entry;
     merged.currentContext ??= str(config['current-context']);
-    const dir = dirname(file);
     for (const [list, field, into] of [
       ['clusters', 'cluster', merged.clusters],
       ['users', 'user', merged.users],
@@ -88,7 +89,7 @@ function readKubeconfigs(files: string[]): Kubeconfig {
         const name = str(item?.['name']);
         if (!name) throw new Error(`kubeconfig ${file}: an entry of ${list} has no name`);
         const value = item[field];
-        if (!into.has(name)) into.set(name, { name, value: value && typeof value === 'object' ? (value as Entry) : {}, dir });
+        if (!into.has(name)) into.set(name, { name, value: value && typeof value === 'object' ? (value as Entry) : {}, file });
       }
     }
   }
@@ -110,16 +111,30 @@ function kubeconfigFiles(options: ConnectionOptions, env: NodeJS.ProcessEnv): st
   return own && existsSync(own) ? [own] : [];
 }
 
-const fileOrData = (path: string | undefined, data: string | undefined, dir: string): Buffer | undefined =>
-  path ? readFileSync(isAbsolute(path) ? path : join(dir, path)) : data ? Buffer.from(data, 'base64') : undefined;
+/** A file an entry names (relative to the entry's kubeconfig), read with an error naming the entry and field, never the content. */
+function readNamed(path: string, field: string, owner: string, entry: Named | undefined): Buffer {
+  const file = isAbsolute(path) || !entry ? path : join(dirname(entry.file), path);
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+    throw new Error(`${entry ? `kubeconfig ${entry.file}: ${owner} "${entry.name}": ` : ''}${field} ${file}: ${reason}`);
+  }
+}
+
+function fileOrData(entry: Named | undefined, field: string, owner: string): Buffer | undefined {
+  const path = str(entry?.value[field]);
+  const data = str(entry?.value[`${field}-data`]);
+  return path ? readNamed(path, field, owner, entry) : data ? Buffer.from(data, 'base64') : undefined;
+}
 
 /** A token, read again from its file at most once a minute. */
-function tokenReader(file: string, now: () => number): () => string {
+function tokenReader(read: () => Buffer, now: () => number): () => string {
   let token = '';
   let readAt = Number.NEGATIVE_INFINITY;
   return () => {
     if (now() - readAt > tokenFileRefreshMs) {
-      token = readFileSync(file, 'utf8').trim();
+      token = read().toString('utf8').trim();
       readAt = now();
     }
     return token;
@@ -156,7 +171,7 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string, now: () => number): Clus
   const server = `${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}`;
   const caFile = join(dir, 'ca.crt');
   const agent = scheme === 'http' ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true, ...(existsSync(caFile) ? { ca: readFileSync(caFile) } : {}) });
-  const token = tokenReader(tokenFile, now);
+  const token = tokenReader(() => readNamed(tokenFile, 'service account token', '', undefined), now);
   const namespaceFile = join(dir, 'namespace');
   const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined;
   return {
@@ -232,16 +247,16 @@ export function loadClusterConnection(options: ConnectionOptions = {}): ClusterC
   const agent = agentFor(
     server,
     {
-      ...optional('ca', fileOrData(str(c['certificate-authority']), str(c['certificate-authority-data']), cluster.dir)),
-      ...optional('cert', fileOrData(str(u['client-certificate']), str(u['client-certificate-data']), user?.dir ?? '')),
-      ...optional('key', fileOrData(str(u['client-key']), str(u['client-key-data']), user?.dir ?? '')),
+      ...optional('ca', fileOrData(cluster, 'certificate-authority', 'cluster')),
+      ...optional('cert', fileOrData(user, 'client-certificate', 'user')),
+      ...optional('key', fileOrData(user, 'client-key', 'user')),
       insecure: c['insecure-skip-tls-verify'] === true,
       ...optional('servername', str(c['tls-server-name'])),
     },
     where,
   );
   const tokenFile = str(u['tokenFile']) ?? str(((u['auth-provider'] as Entry | undefined)?.['config'] as Entry | undefined)?.['tokenFile']);
-  const fileToken = tokenFile ? tokenReader(isAbsolute(tokenFile) ? tokenFile : join(user!.dir, tokenFile), now) : undefined;
+  const fileToken = tokenFile ? tokenReader(() => readNamed(tokenFile, 'tokenFile', 'user', user), now) : undefined;
   const fixed: Record<string, string> = {};
   const username = str(u['username']);
   if (username) fixed['authorization'] = `Basic ${Buffer.from(`${username}:${str(u['password']) ?? ''}`).toString('base64')}`;

@@ -227,6 +227,31 @@ describe('loadClusterConnection', () => {
     expect(again.headers['authorization']).toBe('Bearer t0k');
   });
 
+  it('names the user, the field and the file it cannot read, and a user or server that is missing', async () => {
+    const where = dir();
+    const messageOf = (load: () => unknown) => {
+      try {
+        load();
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const noCert = kubeconfig(where, { server: 'https://127.0.0.1:1' }, { 'client-certificate': 'pki/alice.crt', 'client-key-data': b64('secret-key-bytes') }, { name: 'nocert' });
+    expect(messageOf(() => loadClusterConnection({ kubeconfig: noCert, env: {} }))).toBe(`kubeconfig ${noCert}: user "nocert": client-certificate ${join(where, 'pki', 'alice.crt')}: no such file`);
+    const noCa = kubeconfig(where, { server: 'https://127.0.0.1:1', 'certificate-authority': '/nowhere/ca.crt' }, { token: 't' }, { name: 'noca' });
+    expect(messageOf(() => loadClusterConnection({ kubeconfig: noCa, env: {} }))).toBe(`kubeconfig ${noCa}: cluster "noca": certificate-authority /nowhere/ca.crt: no such file`);
+    const noUser = kubeconfig(where, { server: 'https://127.0.0.1:1' }, { token: 'secret-token' }, { name: 'nouser', context: { user: 'ghost' } });
+    expect(messageOf(() => loadClusterConnection({ kubeconfig: noUser, env: {} }))).toBe(`kubeconfig ${noUser}: context "nouser" names user "ghost", which is not in the kubeconfig`);
+    const noServer = kubeconfig(where, {}, { token: 'secret-token' }, { name: 'noserver' });
+    expect(messageOf(() => loadClusterConnection({ kubeconfig: noServer, env: {} }))).toBe(`kubeconfig ${noServer}: cluster "noserver" has no server`);
+    const noCurrent = join(where, 'nocurrent.kubeconfig');
+    writeFileSync(noCurrent, 'contexts: [{name: a, context: {cluster: a}}, {name: b, context: {cluster: b}}]\n');
+    expect(messageOf(() => loadClusterConnection({ kubeconfig: noCurrent, env: {} }))).toBe(`kubeconfig ${noCurrent}: no current-context is set; pass --context (contexts: a, b)`);
+    const tokenGone = kubeconfig(where, { server: 'https://127.0.0.1:1' }, { tokenFile: 'token' }, { name: 'tokengone' });
+    await expect(loadClusterConnection({ kubeconfig: tokenGone, env: {} }).prepare()).rejects.toThrow(`kubeconfig ${tokenGone}: user "tokengone": tokenFile ${join(where, 'token')}: no such file`);
+  });
+
   it('does not load client-node for a token or certificate kubeconfig (checked in a fresh process)', () => {
     const file = kubeconfig(dir(), { server: 'https://127.0.0.1:1' }, { token: 't' });
     const module = fileURLToPath(new URL('../../dist/kube/clusterConnection.js', import.meta.url));
