@@ -225,7 +225,7 @@ describe('loadClusterConnection', () => {
     expect((await ask(connection)).authorization).toBe('Bearer t0k');
     const again = await connection.prepare();
     expect(again.headers['authorization']).toBe('Bearer t0k');
-  });
+  }, 30_000); // runs a node process (the exec plugin) through client-node
 
   it('names the user, the field and the file it cannot read, and a user or server that is missing', async () => {
     const where = dir();
