@@ -34,16 +34,23 @@ export function watchPath(resource: Resource): string {
   return resourcePath(resource);
 }
 
-/** Pages of one resource's list, cluster-wide or in one namespace. */
+/**
+ * Pages of one resource's list, cluster-wide or in one namespace. The API's `metadata.continue` is
+ * handed on as `_continue`, the name of the list type every caller reads (client-node's V1ListMeta).
+ */
 export function resourceLister(api: KubeApi, resource: Resource, namespace?: string): Lister {
   const path = resourcePath(resource, namespace);
-  return (page, signal) =>
-    api.call({
+  return async (page, signal) => {
+    const list = await api.call<KubernetesListObject<KubernetesObject> & { metadata?: { continue?: string } }>({
       method: 'GET',
       path,
       query: { limit: page.limit, continue: page._continue, labelSelector: page.labelSelector },
       ...(signal ? { signal } : {}),
     });
+    const token = list.metadata?.continue;
+    if (token) list.metadata!._continue = token;
+    return list;
+  };
 }
 
 type ListedKind = UserKind | 'Secret' | 'ServiceAccount';

@@ -97,7 +97,7 @@ export function startResilientInformer<T extends KubernetesObject>(api: KubeApi,
         for (const object of page.items) relist.put(resource.project(object));
         return page.metadata;
       });
-      continueToken = metadata?._continue ?? (metadata as { continue?: string } | undefined)?.continue;
+      continueToken = metadata?._continue;
       // Every page of a paginated list is served at the first page's resourceVersion.
       listVersion ||= metadata?.resourceVersion ?? '';
       touch(); // a long paginated list is progress, not a hang
