@@ -15,8 +15,10 @@ export interface Relist<T> {
 export interface InformerCache<T> {
   /** Added or changed; an entry at the resourceVersion already held is not passed on again. */
   put(entry: T): void;
-  delete(entry: T): void;
+  /** Gone: the sink is handed the entry held for it (sinks key by namespace and name). */
+  delete(namespace: string, name: string): void;
   beginList(): Relist<T>;
+  /** Entries held (tests, diagnostics). */
   size(): number;
 }
 
@@ -30,7 +32,6 @@ const sameVersion = (a: KubernetesObject, b: KubernetesObject): boolean => a.met
  */
 export function createInformerCache<T extends KubernetesObject>(sink: EntrySink<T>): InformerCache<T> {
   const held = new Map<string, Map<string, T>>();
-  let count = 0;
 
   function put(entry: T): void {
     const namespace = entry.metadata?.namespace ?? '';
@@ -39,22 +40,22 @@ export function createInformerCache<T extends KubernetesObject>(sink: EntrySink<
     if (!names) held.set(namespace, (names = new Map()));
     const found = names.get(name);
     if (found && sameVersion(found, entry)) return;
-    if (!found) count++;
     names.set(name, entry);
     sink.upsert(entry);
   }
 
-  function remove(namespace: string, name: string, entry: T): void {
+  function remove(namespace: string, name: string): void {
     const names = held.get(namespace);
-    if (!names?.delete(name)) return;
-    count--;
+    const entry = names?.get(name);
+    if (!names || entry === undefined) return;
+    names.delete(name);
     if (names.size === 0) held.delete(namespace);
     sink.remove(entry);
   }
 
   return {
     put,
-    delete: (entry) => remove(entry.metadata?.namespace ?? '', entry.metadata?.name ?? '', entry),
+    delete: remove,
     beginList() {
       const seen = new Map<string, Set<string>>();
       return {
@@ -68,11 +69,11 @@ export function createInformerCache<T extends KubernetesObject>(sink: EntrySink<
         end() {
           for (const [namespace, names] of held) {
             const listed = seen.get(namespace);
-            for (const [name, entry] of names) if (!listed?.has(name)) remove(namespace, name, entry);
+            for (const name of names.keys()) if (!listed?.has(name)) remove(namespace, name);
           }
         },
       };
     },
-    size: () => count,
+    size: () => [...held.values()].reduce((sum, names) => sum + names.size, 0),
   };
 }

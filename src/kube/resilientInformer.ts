@@ -129,9 +129,11 @@ export function startResilientInformer<T extends KubernetesObject>(api: KubeApi,
         onEvent(phase, object) {
           if (signal.aborted) return;
           touch();
-          const version = (object as KubernetesObject | undefined)?.metadata?.resourceVersion;
+          const metadata = (object as KubernetesObject | undefined)?.metadata;
+          const version = metadata?.resourceVersion;
           if (phase === 'ADDED' || phase === 'MODIFIED') cache.put(resource.project(object as KubernetesObject));
-          else if (phase === 'DELETED') cache.delete(resource.project(object as KubernetesObject));
+          // No projection for a deletion (for a Secret it would validate and digest the values): the cache hands the sink what it holds.
+          else if (phase === 'DELETED') cache.delete(metadata?.namespace ?? '', metadata?.name ?? '');
           else if (phase === 'ERROR') {
             // The watch ends after it; an expired version means listing again.
             if ((object as { code?: unknown } | undefined)?.code === 410) resourceVersion = '';

@@ -21,12 +21,13 @@ describe('informer cache', () => {
     expect(log).toEqual(['+a', '+a*', '+b', '+b']);
   });
 
-  it('removes only what it holds, with the entry the watch sent', () => {
+  it('removes only what it holds, handing the sink the entry it held', () => {
     const { log, cache } = sinkLog();
-    cache.put(entry('a', '1'));
-    cache.delete(entry('a', '2', '(deleted)'));
-    cache.delete(entry('never-seen', '3'));
-    expect(log).toEqual(['+a', '-a(deleted)']);
+    cache.put(entry('a', '1', '(held)'));
+    cache.delete('ml', 'a');
+    cache.delete('ml', 'never-seen');
+    cache.delete('other', 'a');
+    expect(log).toEqual(['+a(held)', '-a(held)']);
     expect(cache.size()).toBe(0);
   });
 
