@@ -48,7 +48,6 @@ const resources: readonly Resource[] = [
   { kind: 'ServiceAccount', plural: 'serviceaccounts', apiVersion: 'v1' },
 ];
 
-const watchPathIn = (resource: Resource, namespace: string | undefined): string => resourcePath(resource, namespace);
 
 const isForbidden = (err: unknown): boolean => apiStatus(err) === 403;
 
@@ -138,7 +137,7 @@ export async function startLiveView(api: KubeApi, options: LiveViewOptions): Pro
   };
 
   function watched(resource: Resource, namespace: string | undefined, list: Lister): WatchedResource<KubernetesObject> {
-    const path = watchPathIn(resource, namespace);
+    const path = resourcePath(resource, namespace);
     if (resource.kind === 'Secret') return { name: resource.plural, path, listPage: list, ...secretSink(namespace) } as WatchedResource<KubernetesObject>;
     if (resource.kind === 'ServiceAccount') {
       return {
