@@ -48,7 +48,6 @@ const resources: readonly Resource[] = [
   { kind: 'ServiceAccount', plural: 'serviceaccounts', apiVersion: 'v1' },
 ];
 
-
 const isForbidden = (err: unknown): boolean => apiStatus(err) === 403;
 
 /** One small list: is the user allowed to list this here? 403 → a denial; anything else is an error. */
